@@ -1,0 +1,64 @@
+//! factrules: an evaluation harness for fact-extraction rules.
+//!
+//! Analysts keep YAML rule sets that pull four kinds of facts out of news
+//! articles: dates, envoys, casualty figures and locations. The data flows
+//! one way through the stages of this crate:
+//!
+//! ```text
+//! rules/*.yaml -> rules (parse, validate, compile) -> engine (normalise text,
+//! match, build facts) -> eval (align with goldens, score) -> report
+//! ```
+//!
+//! A stage never reaches back up: the engine knows nothing of goldens, and
+//! evaluation knows nothing of YAML rules.
+//!
+//! ```no_run
+//! use factrules::{Article, RuleSet};
+//! let rules = RuleSet::load("rules").expect("rules load");
+//! let article = Article::from_text("a", "Talks opened in Moscow on October 9, 2020.");
+//! let extraction = rules.extract(&article);
+//! for fact in &extraction.facts {
+//!     println!("{} {}", fact.key.kind, fact.key.value);
+//! }
+//! ```
+
+mod article;
+mod engine;
+pub mod eval;
+mod fact;
+pub mod report;
+mod rules;
+
+pub use article::{Article, ArticleError, Corpus, Language, PartialDate, Split};
+pub use fact::{Fact, FactKey, Kind, Mention, Value};
+pub use rules::{LoadError, RuleError, RuleSet};
+
+/// The facts found in one article, sorted by kind and value.
+///
+/// Invariant: facts are unique by [`FactKey`] and sorted by it; the mentions
+/// of each fact are sorted by position. Two runs over the same input give the
+/// same `Extraction`, whatever the thread count.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Extraction {
+    /// The article id (its file stem).
+    pub article: String,
+    /// The facts, one per distinct normalised value.
+    pub facts: Vec<Fact>,
+}
+
+impl RuleSet {
+    /// Extracts the facts of one article.
+    pub fn extract(&self, article: &Article) -> Extraction {
+        engine::extract(self, article)
+    }
+
+    /// Extracts every article in parallel (rayon), keeping the input order.
+    ///
+    /// The result is identical to mapping [`RuleSet::extract`] over the
+    /// articles one by one: each article is extracted independently and the
+    /// results are collected by index.
+    pub fn extract_all(&self, articles: &[Article]) -> Vec<Extraction> {
+        use rayon::prelude::*;
+        articles.par_iter().map(|a| self.extract(a)).collect()
+    }
+}

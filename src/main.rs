@@ -1,0 +1,247 @@
+//! The `factrules` command line: wires rules, engine, evaluation and reports.
+//!
+//! Exit status: 0 success; 1 the rules disagree with the goldens in a way the
+//! goldens do not record (or a golden is missing or unjudged); 2 a usage
+//! error or an input that cannot be loaded.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use factrules::eval::{evaluate, Golden, Score};
+use factrules::{report, Article, Corpus, Extraction, RuleSet};
+
+#[derive(Parser)]
+#[command(
+    name = "factrules",
+    version,
+    about = "Extract dates, envoys, casualties and locations from news articles with YAML rules, and score the rules against hand-verified goldens"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract facts from articles (files or folders; default: the bundled corpus).
+    Extract {
+        /// Article files (*.txt) or folders of them.
+        paths: Vec<PathBuf>,
+        /// Folder of rule files [default: ./rules, else the bundled rules].
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Output format; `jsonl` reads JSON lines {"id","text","published"?,"language"?} on standard input.
+        #[arg(long, value_enum, default_value_t = ExtractFormat::Yaml)]
+        format: ExtractFormat,
+    },
+    /// Score the rules against the goldens: precision, recall and F1 per kind.
+    Eval {
+        /// Folder of rule files [default: ./rules, else the bundled rules].
+        #[arg(long, value_name = "DIR")]
+        rules: Option<PathBuf>,
+        /// Folder of articles [default: ./corpus, else the bundled corpus].
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Folder of goldens [default: ./golden, else the bundled goldens].
+        #[arg(long, value_name = "DIR")]
+        golden: Option<PathBuf>,
+        /// Also print the scores of each article.
+        #[arg(long)]
+        per_article: bool,
+        /// Also list the disagreements the goldens already record.
+        #[arg(long)]
+        known: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+        format: EvalFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExtractFormat {
+    Yaml,
+    Json,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EvalFormat {
+    Table,
+    Json,
+}
+
+/// A failure with its exit status.
+struct Failure {
+    status: u8,
+    report: miette::Report,
+}
+
+impl<E: miette::Diagnostic + Send + Sync + 'static> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure { status: 2, report: miette::Report::new(e) }
+    }
+}
+
+/// Loads rules, printing every error of the set with its own help.
+fn load_rules(dir: Option<PathBuf>) -> Result<RuleSet, Failure> {
+    RuleSet::load(dir.unwrap_or_else(|| bundled("rules"))).map_err(|e| {
+        let n = e.errors.len();
+        for error in e.errors {
+            eprintln!("{:?}", miette::Report::new(error));
+        }
+        Failure {
+            status: 2,
+            report: miette::miette!("the rule set did not load: {n} error{}", if n == 1 { "" } else { "s" }),
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract { paths, rules, format } => extract(paths, rules, format),
+        Command::Eval { rules, corpus, golden, per_article, known, format } => {
+            eval(rules, corpus, golden, per_article, known, format)
+        }
+    };
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(f) => {
+            eprintln!("{:?}", f.report);
+            ExitCode::from(f.status)
+        }
+    }
+}
+
+/// A bundled folder: `./NAME` when run from a checkout, else the one beside
+/// the crate's manifest.
+fn bundled(name: &str) -> PathBuf {
+    let local = PathBuf::from(name);
+    if local.is_dir() {
+        local
+    } else {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(name)
+    }
+}
+
+fn usage(message: &str) -> Failure {
+    Failure { status: 2, report: miette::miette!("{message}") }
+}
+
+fn write_failure(e: std::io::Error) -> Failure {
+    Failure { status: 2, report: miette::miette!("cannot write output: {e}") }
+}
+
+fn extract(paths: Vec<PathBuf>, rules: Option<PathBuf>, format: ExtractFormat) -> Result<u8, Failure> {
+    let rules = load_rules(rules)?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    if let ExtractFormat::Jsonl = format {
+        if !paths.is_empty() {
+            return Err(usage("--format jsonl reads articles from standard input; give no PATH"));
+        }
+        extract_jsonl(&rules, &mut out)?;
+        out.flush().map_err(write_failure)?;
+        return Ok(0);
+    }
+    let paths = if paths.is_empty() { vec![bundled("corpus")] } else { paths };
+    let corpus = Corpus::load(&paths)?;
+    let extractions = rules.extract_all(&corpus.articles);
+    match format {
+        ExtractFormat::Yaml => {
+            let yaml = serde_yaml::to_string(&extractions).map_err(|e| usage(&e.to_string()))?;
+            out.write_all(yaml.as_bytes()).map_err(write_failure)?;
+        }
+        ExtractFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &extractions).map_err(|e| usage(&e.to_string()))?;
+            out.write_all(b"\n").map_err(write_failure)?;
+        }
+        ExtractFormat::Jsonl => unreachable!("handled above"),
+    }
+    out.flush().map_err(write_failure)?;
+    Ok(0)
+}
+
+/// Lines read and extracted together: bounds memory whatever the input size,
+/// while giving every core work.
+const JSONL_BATCH: usize = 1024;
+
+fn extract_jsonl(rules: &RuleSet, out: &mut impl Write) -> Result<(), Failure> {
+    let stdin = std::io::stdin();
+    let mut lines = stdin.lock().lines().enumerate();
+    loop {
+        let mut batch = Vec::with_capacity(JSONL_BATCH);
+        for (i, line) in lines.by_ref() {
+            let line = line.map_err(|e| usage(&format!("standard input, line {}: {e}", i + 1)))?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            batch.push(Article::from_json_line(&line, i + 1)?);
+            if batch.len() == JSONL_BATCH {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            return Ok(());
+        }
+        for extraction in rules.extract_all(&batch) {
+            serde_json::to_writer(&mut *out, &extraction).map_err(|e| usage(&e.to_string()))?;
+            out.write_all(b"\n").map_err(write_failure)?;
+        }
+    }
+}
+
+fn eval(
+    rules: Option<PathBuf>,
+    corpus: Option<PathBuf>,
+    golden: Option<PathBuf>,
+    per_article: bool,
+    known: bool,
+    format: EvalFormat,
+) -> Result<u8, Failure> {
+    let rules = load_rules(rules)?;
+    let corpus = Corpus::load(&[corpus.unwrap_or_else(|| bundled("corpus"))])?;
+    let golden_dir = golden.unwrap_or_else(|| bundled("golden"));
+    let extractions: Vec<Extraction> = rules.extract_all(&corpus.articles);
+    let mut problems = Vec::new();
+    let mut articles = Vec::new();
+    for (article, extraction) in corpus.articles.iter().zip(&extractions) {
+        match Golden::read(&golden_dir, &article.id)? {
+            Some(g) => articles.push(evaluate(article, extraction, &g)),
+            None => problems.push(format!("{}: no golden (run `cargo test`, then `cargo insta review`)", article.id)),
+        }
+    }
+    let score = Score { articles };
+    match format {
+        EvalFormat::Table => {
+            print!("{}", report::accuracy_table(&score));
+            if per_article {
+                println!();
+                print!("{}", report::article_table(&score));
+            }
+            let listing = report::disagreements(&score, known);
+            if !listing.is_empty() {
+                println!();
+                println!(
+                    "{}",
+                    if known {
+                        "Disagreements with the goldens:"
+                    } else {
+                        "Unexpected disagreements with the goldens:"
+                    }
+                );
+                print!("{listing}");
+            }
+        }
+        EvalFormat::Json => {
+            let json = serde_json::to_string_pretty(&score).map_err(|e| usage(&e.to_string()))?;
+            println!("{json}");
+        }
+    }
+    for p in &problems {
+        eprintln!("error: {p}");
+    }
+    Ok(if problems.is_empty() && score.total().unexpected() == 0 { 0 } else { 1 })
+}

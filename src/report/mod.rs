@@ -1,0 +1,112 @@
+//! Reports: accuracy tables for people and JSON for scripts.
+//!
+//! Reports only format what evaluation computed; they decide nothing.
+
+use std::fmt::Write;
+
+use crate::eval::{Counts, Group, Score, Status};
+use crate::fact::Kind;
+
+/// The accuracy table of a score: for each group of articles (all, each
+/// split, each language), precision, recall and F1 per kind, with the counts
+/// behind them. Known misses and known false positives are included in the
+/// scores and also shown apart.
+pub fn accuracy_table(score: &Score) -> String {
+    let mut out = String::new();
+    let n = score.articles.len();
+    let _ = writeln!(
+        out,
+        "Accuracy over {n} article{} (facts compared by kind, value and attributes)",
+        if n == 1 { "" } else { "s" }
+    );
+    header(&mut out, "group");
+    for group in score.groups() {
+        let Some(kinds) = score.group(group) else { continue };
+        let label = match group {
+            Group::All => format!("all ({n})"),
+            g => {
+                let count = score
+                    .articles
+                    .iter()
+                    .filter(|a| match g {
+                        Group::Split(s) => a.split == s,
+                        Group::Language(l) => a.language == l,
+                        Group::All => true,
+                    })
+                    .count();
+                format!("{g} ({count})")
+            }
+        };
+        rows(&mut out, &label, &kinds);
+    }
+    out
+}
+
+/// Per-article rows: one block per article.
+pub fn article_table(score: &Score) -> String {
+    let mut out = String::new();
+    header(&mut out, "article");
+    for a in &score.articles {
+        rows(&mut out, &format!("{} [{} {}]", a.article, a.language, a.split), &a.kinds);
+    }
+    out
+}
+
+/// Every disagreement between the rules and the goldens, unexpected first.
+pub fn disagreements(score: &Score, include_known: bool) -> String {
+    let mut out = String::new();
+    for a in &score.articles {
+        let list: Vec<_> = a.disagreements.iter().filter(|d| include_known || !d.known).collect();
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}:", a.article);
+        for d in list {
+            let what = match (d.status, d.known) {
+                (Status::Missed, true) => "known miss",
+                (Status::Missed, false) => "MISSED",
+                (Status::FalsePositive, _) => "known false positive",
+                (Status::Unverified, _) => "UNVERIFIED (not in golden)",
+            };
+            let _ = writeln!(out, "  {what:<26} {}  {:?}", d.fact, d.mentions);
+        }
+    }
+    out
+}
+
+fn header(out: &mut String, first: &str) {
+    let _ = writeln!(
+        out,
+        "{first:<34} {:<9} {:>6} {:>6} {:>6} {:>4} {:>4} {:>4}  {:>8} {:>8}",
+        "kind", "P", "R", "F1", "TP", "FP", "FN", "known FP", "known FN"
+    );
+}
+
+fn rows(out: &mut String, label: &str, kinds: &std::collections::BTreeMap<Kind, Counts>) {
+    let mut total = Counts::default();
+    for kind in Kind::ALL {
+        let c = kinds.get(&kind).copied().unwrap_or_default();
+        row(out, label, kind.as_str(), &c);
+        total.tp += c.tp;
+        total.fp += c.fp;
+        total.fn_ += c.fn_;
+        total.known_fp += c.known_fp;
+        total.known_fn += c.known_fn;
+    }
+    row(out, label, "all kinds", &total);
+}
+
+fn row(out: &mut String, label: &str, kind: &str, c: &Counts) {
+    let _ = writeln!(
+        out,
+        "{label:<34} {kind:<9} {:>6.3} {:>6.3} {:>6.3} {:>4} {:>4} {:>4}  {:>8} {:>8}",
+        c.precision(),
+        c.recall(),
+        c.f1(),
+        c.tp,
+        c.fp,
+        c.fn_,
+        c.known_fp,
+        c.known_fn
+    );
+}

@@ -1,0 +1,677 @@
+//! From raw YAML to a checked, compiled [`RuleSet`], with located errors.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSetBuilder};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use unicode_normalization::UnicodeNormalization;
+
+use super::error::{LoadError, Location, RuleError};
+use super::locate::Source;
+use super::raw::{RawExample, RawFile, RawRule};
+use super::{lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, Rule, RuleSet};
+use crate::article::{Article, Language, PartialDate, Split};
+use crate::engine;
+use crate::fact::Kind;
+
+/// Size limits for the compiled automata: generous, since the rule set is
+/// compiled once per run and a large gazetteer-derived macro is normal.
+const REGEX_SIZE_LIMIT: usize = 64 << 20;
+const DFA_SIZE_LIMIT: usize = 64 << 20;
+
+/// Capture names each kind gives meaning to.
+fn captures_for(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Date => &["year", "month", "day", "end_year", "end_month", "end_day", "weekday", "relative", "decade"],
+        Kind::Envoy => &["name", "role", "represents"],
+        Kind::Casualty => &["count", "qualifier", "outcome"],
+        Kind::Location => &["name"],
+    }
+}
+
+/// `set:` fields each kind gives meaning to.
+fn set_fields_for(kind: Kind) -> &'static [&'static str] {
+    match kind {
+        Kind::Date => &["direction"],
+        Kind::Envoy => &["role", "represents"],
+        Kind::Casualty => &["qualifier", "outcome"],
+        Kind::Location => &[],
+    }
+}
+
+pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadError> {
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for (path, text) in sources {
+        let text: String = text.nfc().collect();
+        let src = Source::new(&path, text);
+        match serde_yaml::from_str::<Option<RawFile>>(src.text()) {
+            Ok(raw) => files.push((src, raw.unwrap_or_default())),
+            Err(e) => {
+                let at = match e.location() {
+                    Some(l) => src.line_column(l.line(), l.column()),
+                    None => src.at(0),
+                };
+                errors.push(RuleError::Yaml { at, message: e.to_string() });
+            }
+        }
+    }
+
+    let (macros, lexicons, lexicon_forms) = collect_names(&files, &mut errors);
+    let expander = Expander { macros: &macros, lexicons: &lexicon_forms };
+    expander.check_macros(&mut errors);
+
+    let mut rules = Vec::new();
+    let mut patterns = Vec::new();
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    let mut examples = Vec::new();
+    for (src, raw) in &files {
+        for (index, rr) in raw.rules.iter().enumerate() {
+            let at = src.rule(index);
+            if let Some(first) = seen.get(&rr.id) {
+                errors.push(RuleError::DuplicateId { at: at.clone(), rule: rr.id.clone(), first: first.clone() });
+            } else {
+                seen.insert(rr.id.clone(), at.clone());
+            }
+            let ctx = RuleCtx { src, index, raw: rr, lexicons: &lexicons };
+            if let Some((rule, pattern)) = ctx.compile(raw, &expander, &mut errors) {
+                examples.push(ctx.examples());
+                if let Some(p) = pattern {
+                    patterns.push((rules.len(), p));
+                }
+                rules.push(rule);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(LoadError { errors });
+    }
+    let set = assemble(rules, patterns, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect())
+        .map_err(|errors| LoadError { errors })?;
+    check_examples(&set, &examples, &mut errors);
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(LoadError { errors })
+    }
+}
+
+type Macros = BTreeMap<String, (String, Location)>;
+type LexiconForms = BTreeMap<String, (Vec<String>, Location)>;
+
+/// Gathers the macros and lexicons of every file into one namespace.
+fn collect_names(files: &[(Source, RawFile)], errors: &mut Vec<RuleError>) -> (Macros, Lexicons, LexiconForms) {
+    let mut macros: Macros = BTreeMap::new();
+    let mut lexicons = Lexicons::default();
+    let mut forms: LexiconForms = BTreeMap::new();
+    for (src, raw) in files {
+        for (name, body) in &raw.macros {
+            let at = src.section_key("macros", name);
+            if let Some((_, first)) = macros.get(name) {
+                errors.push(RuleError::DuplicateName { at, name: name.clone(), first: first.clone() });
+            } else {
+                macros.insert(name.clone(), (body.clone(), at));
+            }
+        }
+        for (name, entries) in &raw.lexicons {
+            let at = src.section_key("lexicons", name);
+            let map = lexicons.map.entry(name.clone()).or_default();
+            let list = &mut forms.entry(name.clone()).or_insert_with(|| (Vec::new(), at.clone())).0;
+            for (canonical, surface) in entries {
+                for form in surface {
+                    match map.get(&lexicon_key(form)) {
+                        Some(first) if first != canonical => errors.push(RuleError::AmbiguousForm {
+                            at: src.form("lexicons", name, form),
+                            lexicon: name.clone(),
+                            form: form.clone(),
+                            first: first.clone(),
+                            second: canonical.clone(),
+                        }),
+                        Some(_) => {}
+                        None => {
+                            map.insert(lexicon_key(form), canonical.clone());
+                            list.push(form.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (name, (_, at)) in &macros {
+        if let Some((_, first)) = forms.get(name) {
+            errors.push(RuleError::DuplicateName { at: at.clone(), name: name.clone(), first: first.clone() });
+        }
+    }
+    (macros, lexicons, forms)
+}
+
+/// Expands `{name}` references to macros and lexicons.
+struct Expander<'a> {
+    macros: &'a Macros,
+    lexicons: &'a LexiconForms,
+}
+
+enum ExpandError {
+    Unknown { name: String, inside: Option<String> },
+    Cycle { name: String, path: Vec<String> },
+}
+
+fn reference() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid regex"))
+}
+
+impl Expander<'_> {
+    /// Reports unknown references and cycles once, at the macro that has them.
+    fn check_macros(&self, errors: &mut Vec<RuleError>) {
+        for (name, (body, at)) in self.macros {
+            match self.expand_in(body, &mut vec![name.clone()]) {
+                Ok(_) => {}
+                Err(ExpandError::Unknown { name: unknown, inside: None }) => errors.push(RuleError::UnknownMacro {
+                    at: at.clone(),
+                    rule: format!("macro {name}"),
+                    help: self.suggest(&unknown),
+                    name: unknown,
+                }),
+                Err(ExpandError::Cycle { name: cyclic, path }) if &cyclic == name => {
+                    errors.push(RuleError::MacroCycle { at: at.clone(), name: cyclic, path: path.join(" -> ") })
+                }
+                Err(_) => {} // reported at the macro that has the problem
+            }
+        }
+    }
+
+    fn expand(&self, pattern: &str) -> Result<String, ExpandError> {
+        self.expand_in(pattern, &mut Vec::new())
+    }
+
+    fn expand_in(&self, text: &str, stack: &mut Vec<String>) -> Result<String, ExpandError> {
+        let mut out = String::with_capacity(text.len());
+        let mut last = 0;
+        for caps in reference().captures_iter(text) {
+            let whole = caps.get(0).expect("group 0");
+            let before = &text[..whole.start()];
+            let escaped = before.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+            // `\p{Lu}` is a Unicode class, not a macro.
+            let class = before.ends_with("\\p") || before.ends_with("\\P");
+            if escaped || class {
+                continue;
+            }
+            let name = &caps[1];
+            out.push_str(&text[last..whole.start()]);
+            last = whole.end();
+            if let Some((body, _)) = self.macros.get(name) {
+                if stack.iter().any(|s| s == name) {
+                    let mut path = stack.clone();
+                    path.push(name.to_string());
+                    return Err(ExpandError::Cycle { name: name.to_string(), path });
+                }
+                stack.push(name.to_string());
+                let inner = self.expand_in(body, stack).map_err(|e| match e {
+                    ExpandError::Unknown { name: n, inside: None } => {
+                        ExpandError::Unknown { name: n, inside: Some(name.to_string()) }
+                    }
+                    other => other,
+                })?;
+                stack.pop();
+                out.push_str("(?:");
+                out.push_str(&inner);
+                out.push(')');
+            } else if let Some((forms, _)) = self.lexicons.get(name) {
+                out.push_str(&lexicon_alternation(forms));
+            } else {
+                return Err(ExpandError::Unknown { name: name.to_string(), inside: None });
+            }
+        }
+        out.push_str(&text[last..]);
+        Ok(out)
+    }
+
+    fn suggest(&self, unknown: &str) -> String {
+        let names = self.macros.keys().chain(self.lexicons.keys());
+        let best = names
+            .map(|n| (strsim::jaro_winkler(unknown, n), n))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        match best {
+            Some((_, name)) => format!("did you mean `{{{name}}}`?"),
+            None => {
+                let known: Vec<_> =
+                    self.macros.keys().chain(self.lexicons.keys()).map(|n| format!("{{{n}}}")).collect();
+                if known.is_empty() {
+                    "define it under `macros:` or `lexicons:`".to_string()
+                } else {
+                    format!("known: {}; or define it under `macros:` or `lexicons:`", known.join(", "))
+                }
+            }
+        }
+    }
+}
+
+/// A lexicon used as a macro: any of its forms, longest first, ignoring
+/// case, with any run of white space where a form has a space.
+fn lexicon_alternation(forms: &[String]) -> String {
+    let mut forms: Vec<&String> = forms.iter().collect();
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    forms.dedup();
+    let alts: Vec<String> =
+        forms.iter().map(|f| f.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+")).collect();
+    format!("(?i:{})", alts.join("|"))
+}
+
+/// One raw rule being compiled, with what is needed to locate its errors.
+struct RuleCtx<'a> {
+    src: &'a Source,
+    index: usize,
+    raw: &'a RawRule,
+    lexicons: &'a Lexicons,
+}
+
+/// An example or counterexample, with where it is written.
+pub(super) struct Example {
+    at: Location,
+    text: String,
+    expect: Option<Expect>,
+}
+
+struct Expect {
+    value: String,
+    role: Option<String>,
+    represents: Option<String>,
+    qualifier: Option<String>,
+    outcome: Option<String>,
+    published: Option<PartialDate>,
+    language: Option<Language>,
+}
+
+impl RuleCtx<'_> {
+    fn at(&self, key: &str) -> Location {
+        self.src.field(self.index, key)
+    }
+
+    fn id(&self) -> String {
+        self.raw.id.clone()
+    }
+
+    fn compile(
+        &self,
+        file: &RawFile,
+        expander: &Expander,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<(Rule, Option<String>)> {
+        let rr = self.raw;
+        let n_errors = errors.len();
+        let kind = rr.kind.or(file.kind);
+        let Some(kind) = kind else {
+            errors.push(RuleError::MissingKind { at: self.src.rule(self.index), rule: self.id() });
+            return None;
+        };
+        let (matcher, pattern) = match (&rr.pattern, &rr.gazetteer) {
+            (Some(p), None) => {
+                let (re, expanded) = self.pattern(p, kind, expander, errors)?;
+                (Matcher::Pattern(re), Some(expanded))
+            }
+            (None, Some(entries)) => (Matcher::Gazetteer(self.gazetteer(entries, kind, errors)), None),
+            (Some(_), Some(_)) => {
+                let message = "has both `pattern` and `gazetteer`".into();
+                errors.push(RuleError::Matcher { at: self.at("gazetteer"), rule: self.id(), message });
+                return None;
+            }
+            (None, None) => {
+                let message = "has neither `pattern` nor `gazetteer`".into();
+                errors.push(RuleError::Matcher { at: self.src.rule(self.index), rule: self.id(), message });
+                return None;
+            }
+        };
+        let set = self.fields(kind, errors);
+        if rr.article_date && !(kind == Kind::Date && matches!(matcher, Matcher::Pattern(_))) {
+            errors.push(RuleError::Option {
+                at: self.at("article_date"),
+                rule: self.id(),
+                message: "`article_date` applies only to date rules with a pattern".into(),
+                help: "remove `article_date: true`".into(),
+            });
+        }
+        if kind == Kind::Casualty && !rr.suppress {
+            if let Matcher::Pattern(re) = &matcher {
+                let names: Vec<_> = re.capture_names().flatten().collect();
+                if !names.contains(&"count") {
+                    errors.push(RuleError::Option {
+                        at: self.at("pattern"),
+                        rule: self.id(),
+                        message: "a casualty pattern needs a `(?P<count>...)` capture".into(),
+                        help: "capture the number, in digits or words, as `count`".into(),
+                    });
+                }
+                if !names.contains(&"outcome") && set.outcome.is_none() {
+                    errors.push(RuleError::Option {
+                        at: self.at("pattern"),
+                        rule: self.id(),
+                        message: "a casualty rule needs an outcome".into(),
+                        help: "capture `(?P<outcome>...)` or add `set: {outcome: killed}`".into(),
+                    });
+                }
+            }
+        }
+        if errors.len() > n_errors {
+            return None;
+        }
+        let rule = Rule {
+            id: self.id(),
+            kind,
+            language: rr.language.or(file.language),
+            priority: rr.priority,
+            boundaries: rr.boundaries,
+            glue: rr.glue.clone(),
+            suppress: rr.suppress,
+            article_date: rr.article_date,
+            set,
+            matcher,
+            description: rr.description.clone(),
+            at: self.src.rule(self.index),
+        };
+        Some((rule, pattern))
+    }
+
+    fn pattern(
+        &self,
+        pattern: &str,
+        kind: Kind,
+        expander: &Expander,
+        errors: &mut Vec<RuleError>,
+    ) -> Option<(Regex, String)> {
+        let at = self.at("pattern");
+        let expanded = match expander.expand(pattern) {
+            Ok(e) => e,
+            Err(ExpandError::Unknown { name, inside: None }) => {
+                let help = expander.suggest(&name);
+                errors.push(RuleError::UnknownMacro { at, rule: self.id(), name, help });
+                return None;
+            }
+            Err(_) => return None, // reported at the macro
+        };
+        let hir = match regex_syntax::ParserBuilder::new().build().parse(&expanded) {
+            Ok(hir) => hir,
+            Err(e) => {
+                errors.push(RuleError::Regex { at, rule: self.id(), message: e.to_string() });
+                return None;
+            }
+        };
+        let props = hir.properties();
+        if props.look_set().contains_word() {
+            errors.push(RuleError::WordBoundary { at, rule: self.id() });
+            return None;
+        }
+        if props.minimum_len() == Some(0) {
+            errors.push(RuleError::EmptyMatch { at, rule: self.id() });
+            return None;
+        }
+        let re = match RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).build() {
+            Ok(re) => re,
+            Err(e) => {
+                errors.push(RuleError::Regex { at, rule: self.id(), message: e.to_string() });
+                return None;
+            }
+        };
+        let allowed = captures_for(kind);
+        for name in re.capture_names().flatten() {
+            if !allowed.contains(&name) && !self.raw.suppress {
+                errors.push(RuleError::UnknownCapture {
+                    at: at.clone(),
+                    rule: self.id(),
+                    name: name.to_string(),
+                    kind: kind.to_string(),
+                    allowed: allowed.join(", "),
+                });
+            }
+        }
+        Some((re, expanded))
+    }
+
+    fn gazetteer(&self, entries: &[super::raw::RawEntry], kind: Kind, errors: &mut Vec<RuleError>) -> Vec<Entry> {
+        let mut out = Vec::with_capacity(entries.len());
+        for (i, e) in entries.iter().enumerate() {
+            if kind != Kind::Envoy && (e.role.is_some() || e.represents.is_some()) {
+                errors.push(RuleError::Option {
+                    at: self.src.item(self.index, "gazetteer", i),
+                    rule: self.id(),
+                    message: format!("entry `{}` has `role` or `represents`, which only envoys have", e.name),
+                    help: "remove them, or move the entry to an envoy gazetteer".into(),
+                });
+            }
+            let mut aliases: Vec<String> =
+                std::iter::once(&e.name).chain(&e.aliases).map(|a| a.trim().to_string()).collect();
+            if let Some(blank) = aliases.iter().position(|a| a.is_empty()) {
+                errors.push(RuleError::Option {
+                    at: self.src.item(self.index, "gazetteer", i),
+                    rule: self.id(),
+                    message: format!("entry `{}` has an empty alias (#{blank})", e.name),
+                    help: "remove the empty alias".into(),
+                });
+            }
+            aliases.retain(|a| !a.is_empty());
+            aliases.sort();
+            aliases.dedup();
+            out.push(Entry {
+                name: e.name.trim().to_string(),
+                aliases,
+                role: e.role.clone(),
+                represents: e.represents.clone(),
+            });
+        }
+        out
+    }
+
+    fn fields(&self, kind: Kind, errors: &mut Vec<RuleError>) -> Fields {
+        let mut fields = Fields::default();
+        let allowed = set_fields_for(kind);
+        for (field, value) in &self.raw.set {
+            let at = self.at(field);
+            let err = |message: String, help: String| RuleError::Set {
+                at: at.clone(),
+                rule: self.id(),
+                field: field.clone(),
+                message,
+                help,
+            };
+            if !allowed.contains(&field.as_str()) {
+                let help = if allowed.is_empty() {
+                    format!("a {kind} rule takes no `set:` field")
+                } else {
+                    format!("a {kind} rule may set: {}", allowed.join(", "))
+                };
+                errors.push(err(format!("means nothing for a {kind} rule"), help));
+                continue;
+            }
+            // Attribute values must be canonical values of the lexicon of the
+            // same name, where there is one: a typo would split facts.
+            if matches!(field.as_str(), "qualifier" | "outcome" | "role")
+                && self.lexicons.has_canonical(field, value) == Some(false)
+            {
+                errors.push(err(
+                    format!("`{value}` is not a canonical value of lexicon `{field}`"),
+                    format!("use one of the canonical values listed under `lexicons: {field}:`"),
+                ));
+                continue;
+            }
+            let value = Some(value.clone());
+            match field.as_str() {
+                "role" => fields.role = value,
+                "represents" => fields.represents = value,
+                "qualifier" => fields.qualifier = value,
+                "outcome" => fields.outcome = value,
+                "direction" => match value.as_deref() {
+                    Some("past") => fields.direction = Direction::Past,
+                    Some("future") => fields.direction = Direction::Future,
+                    _ => errors.push(err(
+                        "must be `past` or `future`".into(),
+                        "write `direction: past` or `direction: future`".into(),
+                    )),
+                },
+                _ => unreachable!("checked against set_fields_for"),
+            }
+        }
+        fields
+    }
+
+    fn examples(&self) -> Vec<Example> {
+        let rr = self.raw;
+        let mut out = Vec::new();
+        for (i, ex) in rr.examples.iter().enumerate() {
+            out.push(Example {
+                at: self.src.item(self.index, "examples", i),
+                text: ex.text.clone(),
+                expect: Some(expect(ex)),
+            });
+        }
+        for (i, text) in rr.counterexamples.iter().enumerate() {
+            out.push(Example { at: self.src.item(self.index, "counterexamples", i), text: text.clone(), expect: None });
+        }
+        out
+    }
+}
+
+fn expect(ex: &RawExample) -> Expect {
+    Expect {
+        value: ex.value.trim().to_string(),
+        role: ex.role.clone(),
+        represents: ex.represents.clone(),
+        qualifier: ex.qualifier.clone(),
+        outcome: ex.outcome.clone(),
+        published: ex.published.as_deref().and_then(PartialDate::parse),
+        language: ex.language,
+    }
+}
+
+/// Builds the one-pass matchers over all rules.
+fn assemble(
+    rules: Vec<Rule>,
+    patterns: Vec<(usize, String)>,
+    lexicons: Lexicons,
+    files: Vec<PathBuf>,
+) -> Result<RuleSet, Vec<RuleError>> {
+    let pattern_set = RegexSetBuilder::new(patterns.iter().map(|(_, p)| p))
+        .size_limit(REGEX_SIZE_LIMIT)
+        .dfa_size_limit(DFA_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            let first = patterns.first().map(|(r, _)| &rules[*r]);
+            vec![RuleError::Regex {
+                at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
+                rule: "(the combined rule set)".into(),
+                message: e.to_string(),
+            }]
+        })?;
+    let pattern_rules = patterns.iter().map(|(r, _)| *r).collect();
+
+    let mut alias_texts = Vec::new();
+    let mut alias_targets = Vec::new();
+    let mut names = HashMap::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        if let Matcher::Gazetteer(entries) = &rule.matcher {
+            for (ei, entry) in entries.iter().enumerate() {
+                for alias in &entry.aliases {
+                    alias_texts.push(alias.clone());
+                    alias_targets.push((ri, ei));
+                    if !rule.suppress {
+                        names.entry((rule.kind, lexicon_key(alias))).or_insert((ri, ei));
+                    }
+                }
+            }
+        }
+    }
+    let aliases = if alias_texts.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&alias_texts)
+                .map_err(|e| vec![RuleError::Io { path: PathBuf::from("(gazetteers)"), message: e.to_string() }])?,
+        )
+    };
+    Ok(RuleSet { rules, lexicons, pattern_set, pattern_rules, aliases, alias_targets, names, files })
+}
+
+/// Runs every rule's examples and counterexamples through the whole set.
+fn check_examples(set: &RuleSet, examples: &[Vec<Example>], errors: &mut Vec<RuleError>) {
+    for (ri, rule) in set.rules.iter().enumerate() {
+        for ex in &examples[ri] {
+            let mut article = Article::from_text("example", ex.text.clone());
+            if let Some(lang) = ex.expect.as_ref().and_then(|e| e.language).or(rule.language) {
+                article.language = lang;
+            }
+            article.published = ex.expect.as_ref().and_then(|e| e.published);
+            article.split = Split::Dev;
+            let run = engine::run(set, &article);
+            let produced: Vec<String> = run.outcomes_of(set, ri);
+            match &ex.expect {
+                Some(expect) => {
+                    let ok = run.facts_of(set, ri).iter().any(|key| {
+                        key.value.to_string() == expect.value
+                            && opt_eq(&expect.role, &key.role)
+                            && opt_eq(&expect.represents, &key.represents)
+                            && opt_eq(&expect.qualifier, &key.qualifier)
+                            && opt_eq(&expect.outcome, &key.outcome)
+                    }) || (rule.suppress
+                        && produced.iter().any(|p| p == &format!("claims {:?}", expect.value)));
+                    if !ok {
+                        errors.push(RuleError::Example {
+                            at: ex.at.clone(),
+                            rule: rule.id.clone(),
+                            text: ex.text.clone(),
+                            expected: describe_expect(expect),
+                            got: describe_got(&produced, &run.all_outcomes(set)),
+                        });
+                    }
+                }
+                None => {
+                    if !produced.is_empty() {
+                        errors.push(RuleError::Counterexample {
+                            at: ex.at.clone(),
+                            rule: rule.id.clone(),
+                            text: ex.text.clone(),
+                            got: produced.join("; "),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn opt_eq(expected: &Option<String>, got: &Option<String>) -> bool {
+    expected.is_none() || expected == got
+}
+
+fn describe_expect(e: &Expect) -> String {
+    let mut s = format!("`{}`", e.value);
+    for (name, v) in
+        [("role", &e.role), ("represents", &e.represents), ("qualifier", &e.qualifier), ("outcome", &e.outcome)]
+    {
+        if let Some(v) = v {
+            s.push_str(&format!(" {name}={v}"));
+        }
+    }
+    s
+}
+
+fn describe_got(own: &[String], all: &[String]) -> String {
+    match (own.is_empty(), all.is_empty()) {
+        (false, _) => own.join("; "),
+        (true, true) => "nothing".into(),
+        (true, false) => format!("nothing from this rule (the set gave: {})", all.join("; ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lexicon_alternation_puts_longest_first_and_escapes() {
+        let forms = vec!["Jan.".to_string(), "January".to_string(), "at least".to_string()];
+        assert_eq!(lexicon_alternation(&forms), r"(?i:January|at\s+least|Jan\.)");
+    }
+}

@@ -1,0 +1,195 @@
+//! Rules: reading YAML rule files, checking them, and compiling them into
+//! matchers that cost about one pass over a text whatever their number.
+//!
+//! Decision: every `pattern` rule of the set goes into one [`regex::RegexSet`]
+//! (one lazy-DFA pass tells which rules match an article at all) and every
+//! gazetteer alias into one Aho-Corasick automaton (one pass finds every
+//! alias of every gazetteer). Only the rules the set reports are run again for
+//! their captures. A rule that does not fire on an article costs nothing but
+//! its share of the DFA.
+//!
+//! This module owns the rule model; it never reads articles or goldens. The
+//! one exception is checking each rule's `examples` and `counterexamples`,
+//! which runs the compiled set over the example texts: a rule set whose
+//! examples fail does not load.
+
+mod compile;
+mod error;
+mod locate;
+mod raw;
+
+use aho_corasick::AhoCorasick;
+use regex::{Regex, RegexSet};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::article::Language;
+use crate::fact::Kind;
+
+pub use error::{LoadError, Location, RuleError};
+pub(crate) use raw::Boundaries;
+
+/// A compiled, checked rule set.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) lexicons: Lexicons,
+    /// One pass: which pattern rules match a text at all.
+    pub(crate) pattern_set: RegexSet,
+    /// Pattern index in `pattern_set` -> rule index.
+    pub(crate) pattern_rules: Vec<usize>,
+    /// One pass: every gazetteer alias.
+    pub(crate) aliases: Option<AhoCorasick>,
+    /// Aho-Corasick pattern id -> (rule index, entry index).
+    pub(crate) alias_targets: Vec<(usize, usize)>,
+    /// Lower-cased alias -> (rule index, entry index), per kind: resolves a
+    /// name captured by a pattern rule to its canonical gazetteer entry.
+    pub(crate) names: HashMap<(Kind, String), (usize, usize)>,
+    /// The rule files, in load order.
+    pub(crate) files: Vec<PathBuf>,
+}
+
+/// One compiled rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    pub id: String,
+    pub kind: Kind,
+    pub language: Option<Language>,
+    pub priority: i32,
+    pub boundaries: Boundaries,
+    /// Words that may be run into the end of a match (see `RawRule::glue`).
+    pub glue: Vec<String>,
+    pub suppress: bool,
+    pub article_date: bool,
+    pub set: Fields,
+    pub matcher: Matcher,
+    /// What the rule is for, as its author wrote it.
+    #[allow(dead_code)] // read by reports that list rules
+    pub description: Option<String>,
+    /// Where the rule is written: its `id:` line.
+    pub at: Location,
+}
+
+/// Constant fields a rule gives its facts (`set:`), already checked.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Fields {
+    pub role: Option<String>,
+    pub represents: Option<String>,
+    pub qualifier: Option<String>,
+    pub outcome: Option<String>,
+    pub direction: Direction,
+}
+
+/// Which way a weekday without a date points from the article's date.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// The most recent such day, on or before the article date (reports
+    /// mostly tell what happened).
+    #[default]
+    Past,
+    /// The next such day, on or after the article date.
+    Future,
+}
+
+#[derive(Debug)]
+pub(crate) enum Matcher {
+    Pattern(Regex),
+    Gazetteer(Vec<Entry>),
+}
+
+/// A gazetteer entry: a canonical name and what it stands for.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub represents: Option<String>,
+}
+
+/// Word lists: lexicon name -> lower-cased NFC surface form -> canonical value.
+#[derive(Debug, Default)]
+pub(crate) struct Lexicons {
+    pub map: HashMap<String, HashMap<String, String>>,
+}
+
+impl Lexicons {
+    /// The canonical value of a surface form, ignoring case and spacing.
+    pub fn lookup(&self, lexicon: &str, form: &str) -> Option<&str> {
+        self.map.get(lexicon)?.get(&lexicon_key(form)).map(String::as_str)
+    }
+
+    /// Whether `value` is a canonical value of `lexicon`.
+    pub fn has_canonical(&self, lexicon: &str, value: &str) -> Option<bool> {
+        self.map.get(lexicon).map(|m| m.values().any(|v| v == value))
+    }
+}
+
+/// The lookup key of a lexicon form: NFC, lower case, single spaces.
+pub(crate) fn lexicon_key(form: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let lower: String = form.nfc().collect::<String>().to_lowercase();
+    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl RuleSet {
+    /// Loads every `*.yaml` file of a folder (sorted by name), checks the
+    /// rules and their examples, and compiles them.
+    ///
+    /// Every problem is reported, each with its file, line, column and rule.
+    pub fn load(dir: impl AsRef<Path>) -> Result<RuleSet, LoadError> {
+        let dir = dir.as_ref();
+        let one = |e| LoadError { errors: vec![e] };
+        let io = |e: std::io::Error| one(RuleError::Io { path: dir.to_owned(), message: e.to_string() });
+        let mut paths: Vec<PathBuf> =
+            std::fs::read_dir(dir).map_err(io)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>().map_err(io)?;
+        paths.retain(|p| p.is_file() && p.extension().is_some_and(|e| e == "yaml" || e == "yml"));
+        paths.sort();
+        if paths.is_empty() {
+            return Err(one(RuleError::NoRuleFiles { path: dir.to_owned() }));
+        }
+        let mut sources = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match std::fs::read(&path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => sources.push((path, text)),
+                    Err(e) => errors.push(RuleError::Io {
+                        path,
+                        message: format!("not valid UTF-8 at byte {}", e.utf8_error().valid_up_to()),
+                    }),
+                },
+                Err(e) => errors.push(RuleError::Io { path, message: e.to_string() }),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(LoadError { errors });
+        }
+        RuleSet::from_sources(sources)
+    }
+
+    /// Compiles rule files given as (path, text) pairs; the paths are only
+    /// used to locate errors.
+    pub fn from_sources(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadError> {
+        compile::compile(sources)
+    }
+
+    /// The number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether the set has no rule.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rule files the set was loaded from.
+    pub fn files(&self) -> &[PathBuf] {
+        &self.files
+    }
+
+    /// The rule ids, in load order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+}

@@ -1,0 +1,2 @@
+//! The integration tests, linked as one binary.
+mod cli;
