@@ -292,7 +292,7 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
         i = next;
     }
     let value = (total + current).round();
-    (any && value >= 1.0 && value < 1e15).then_some(value as u64)
+    (any && (1.0..1e15).contains(&value)).then_some(value as u64)
 }
 
 enum Token {

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::eval::{Counts, Group, Score, Status};
+use crate::eval::{ArticleScore, Counts, Group, Score, Status};
 use crate::fact::Kind;
 
 /// The accuracy table of a score: for each group of articles (all, each
@@ -109,4 +109,39 @@ fn row(out: &mut String, label: &str, kind: &str, c: &Counts) {
         c.known_fp,
         c.known_fn
     );
+}
+
+/// What a change does to one article: P/R/F1 per kind as the golden records
+/// them and as the rules now score, for the person about to review a golden.
+pub fn review_summary(recorded: &ArticleScore, now: &ArticleScore) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "\n{}: the rules now disagree with the golden", now.article);
+    let _ = writeln!(out, "  {:<9} {:>15} {:>15} {:>15}", "kind", "P golden->now", "R golden->now", "F1 golden->now");
+    for kind in Kind::ALL {
+        let (a, b) =
+            (recorded.kinds.get(&kind).copied().unwrap_or_default(), now.kinds.get(&kind).copied().unwrap_or_default());
+        if a == b {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "  {:<9} {:>6.3}->{:<6.3} {:>6.3}->{:<6.3} {:>6.3}->{:<6.3}",
+            kind.as_str(),
+            a.precision(),
+            b.precision(),
+            a.recall(),
+            b.recall(),
+            a.f1(),
+            b.f1()
+        );
+    }
+    for d in now.disagreements.iter().filter(|d| !d.known) {
+        let what = match d.status {
+            Status::Missed => "lost (now missed)",
+            Status::FalsePositive | Status::Unverified => "new, not in the golden",
+        };
+        let _ = writeln!(out, "  {what:<24} {}  {:?}", d.fact, d.mentions);
+    }
+    let _ = writeln!(out, "  Accepting the new snapshot records the change; rejecting it keeps the golden.");
+    out
 }
