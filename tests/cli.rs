@@ -13,6 +13,20 @@ fn factrules(args: &[&str]) -> std::process::Output {
         .expect("the binary runs")
 }
 
+/// Runs the binary with `input` on standard input.
+fn factrules_with_input(args: &[&str], input: &[u8]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_factrules"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().expect("piped stdin").write_all(input).expect("input written");
+    child.wait_with_output().expect("the binary finishes")
+}
+
 #[test]
 fn extract_json_follows_the_contract() {
     let out = factrules(&["extract", "corpus", "--format", "json"]);
@@ -85,22 +99,13 @@ fn broken_rules_exit_with_status_2_and_name_the_place() {
 
 #[test]
 fn jsonl_reads_standard_input_and_writes_a_line_per_article_in_order() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factrules"))
-        .args(["extract", "--format", "jsonl"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = concat!(
         r#"{"id": "b", "text": "Talks in Moscow on Friday.", "published": "2020-10-09"}"#,
         "\n\n",
         r#"{"id": "a", "text": "khoảng 30.000 người thiệt mạng", "language": "vi"}"#,
         "\n"
     );
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = factrules_with_input(&["extract", "--format", "jsonl"], input.as_bytes());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let lines: Vec<serde_json::Value> =
         String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -116,16 +121,8 @@ fn jsonl_reads_standard_input_and_writes_a_line_per_article_in_order() {
 
 #[test]
 fn a_bad_json_line_names_its_line() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_factrules"))
-        .args(["extract", "--format", "jsonl"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": 3}\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out =
+        factrules_with_input(&["extract", "--format", "jsonl"], b"{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": 3}\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("standard input, line 2"));
 }

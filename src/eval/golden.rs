@@ -48,7 +48,9 @@ pub enum Status {
     Unverified,
 }
 
-/// One fact of a golden.
+/// One fact of a golden. The attribute fields mirror [`FactKey`] one to
+/// one; they are written out rather than flattened so that serde_yaml reports
+/// the right line for a mistake in a hand-edited golden.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GoldenFact {
