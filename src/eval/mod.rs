@@ -63,7 +63,8 @@ impl Counts {
         (self.fp - self.known_fp) + (self.fn_ - self.known_fn)
     }
 
-    fn add(&mut self, o: &Counts) {
+    /// Adds another set of counts to these.
+    pub fn add(&mut self, o: &Counts) {
         self.tp += o.tp;
         self.fp += o.fp;
         self.fn_ += o.fn_;
@@ -230,15 +231,7 @@ impl std::fmt::Display for Group {
 impl Score {
     /// Counts per kind over the articles of a group; `None` if it has none.
     pub fn group(&self, group: Group) -> Option<BTreeMap<Kind, Counts>> {
-        let members: Vec<&ArticleScore> = self
-            .articles
-            .iter()
-            .filter(|a| match group {
-                Group::All => true,
-                Group::Split(s) => a.split == s,
-                Group::Language(l) => a.language == l,
-            })
-            .collect();
+        let members = self.members(group);
         if members.is_empty() {
             return None;
         }
@@ -249,6 +242,18 @@ impl Score {
             }
         }
         Some(out)
+    }
+
+    /// The articles of a group.
+    pub fn members(&self, group: Group) -> Vec<&ArticleScore> {
+        self.articles
+            .iter()
+            .filter(|a| match group {
+                Group::All => true,
+                Group::Split(s) => a.split == s,
+                Group::Language(l) => a.language == l,
+            })
+            .collect()
     }
 
     /// The groups that have articles: all, then each split, then each language.

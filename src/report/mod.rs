@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use crate::eval::{ArticleScore, Counts, Group, Score, Status};
+use crate::eval::{ArticleScore, Counts, Score, Status};
 use crate::fact::Kind;
 
 /// The accuracy table of a score: for each group of articles (all, each
@@ -22,21 +22,7 @@ pub fn accuracy_table(score: &Score) -> String {
     header(&mut out, "group");
     for group in score.groups() {
         let Some(kinds) = score.group(group) else { continue };
-        let label = match group {
-            Group::All => format!("all ({n})"),
-            g => {
-                let count = score
-                    .articles
-                    .iter()
-                    .filter(|a| match g {
-                        Group::Split(s) => a.split == s,
-                        Group::Language(l) => a.language == l,
-                        Group::All => true,
-                    })
-                    .count();
-                format!("{g} ({count})")
-            }
-        };
+        let label = format!("{group} ({})", score.members(group).len());
         rows(&mut out, &label, &kinds);
     }
     out
@@ -87,11 +73,7 @@ fn rows(out: &mut String, label: &str, kinds: &std::collections::BTreeMap<Kind, 
     for kind in Kind::ALL {
         let c = kinds.get(&kind).copied().unwrap_or_default();
         row(out, label, kind.as_str(), &c);
-        total.tp += c.tp;
-        total.fp += c.fp;
-        total.fn_ += c.fn_;
-        total.known_fp += c.known_fp;
-        total.known_fn += c.known_fn;
+        total.add(&c);
     }
     row(out, label, "all kinds", &total);
 }
