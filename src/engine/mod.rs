@@ -12,6 +12,7 @@
 //! [`Article`] and is a pure function of them.
 
 mod normalize;
+mod observe;
 mod overlap;
 mod value;
 
@@ -23,6 +24,7 @@ use crate::fact::{Fact, FactKey, Kind, Mention, Value};
 use crate::rules::{Boundaries, Matcher, Rule, RuleSet};
 use crate::Extraction;
 use normalize::Normalized;
+pub(crate) use observe::{Dropped, Observer, Quiet};
 use value::{DateFields, Draft};
 
 /// A match that made a valid draft.
@@ -44,15 +46,18 @@ pub(crate) struct Run<'a> {
 
 /// Extracts the facts of one article.
 pub(crate) fn extract(set: &RuleSet, article: &Article) -> Extraction {
-    let run = run(set, article);
+    let run = run(set, article, &mut Quiet);
     Extraction { article: article.id.clone(), facts: run.facts(set, &article.text) }
 }
 
 /// Finds, checks and settles the matches of one article.
-pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article) -> Run<'a> {
+///
+/// `observer` hears of every match that is dropped, and why; [`Quiet`]
+/// compiles to nothing.
+pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article, observer: &mut impl Observer) -> Run<'a> {
     let text = Normalized::new(&article.text);
-    let candidates = candidates(set, &text.text, article);
-    let kept = overlap::resolve(set, candidates);
+    let candidates = candidates(set, &text.text, article, observer);
+    let kept = overlap::resolve(set, candidates, observer);
     let article_date = article.published.or_else(|| {
         kept.iter().filter(|c| set.rules[c.rule].article_date).find_map(|c| match &c.draft {
             Draft::Date(value::DateExpr::Calendar { year: Some(year), month, day }, None) => {
@@ -64,7 +69,7 @@ pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article) -> Run<'a> {
     Run { text, kept, article_date }
 }
 
-fn candidates(set: &RuleSet, text: &str, article: &Article) -> Vec<Candidate> {
+fn candidates(set: &RuleSet, text: &str, article: &Article, observer: &mut impl Observer) -> Vec<Candidate> {
     let applies = |rule: &Rule| rule.language.is_none_or(|l| l == article.language);
     let mut out = Vec::new();
     for pattern in set.pattern_set.matches(text).iter() {
@@ -79,13 +84,15 @@ fn candidates(set: &RuleSet, text: &str, article: &Article) -> Vec<Candidate> {
             let Some(caps) = re.captures_at(text, at) else { break };
             let m = caps.get(0).expect("group 0 always matches");
             if on_boundaries(text, m.start(), m.end(), rule) {
-                if let Some(draft) = pattern_draft(set, rule, &caps, article) {
-                    out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft });
+                match pattern_draft(set, rule, &caps, article) {
+                    Some(draft) => out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft }),
+                    None => observer.dropped(ri, m.start(), m.end(), Dropped::NotAValue),
                 }
                 at = m.end().max(next_char(text, m.start()));
             } else {
                 // A match inside a word: look again from the next character,
                 // as a `\b`-anchored pattern would.
+                observer.dropped(ri, m.start(), m.end(), Dropped::Boundary);
                 at = next_char(text, m.start());
             }
         }
@@ -94,7 +101,11 @@ fn candidates(set: &RuleSet, text: &str, article: &Article) -> Vec<Candidate> {
         for m in ac.find_overlapping_iter(text) {
             let (ri, ei) = set.alias_targets[m.pattern().as_usize()];
             let rule = &set.rules[ri];
-            if !applies(rule) || !on_boundaries(text, m.start(), m.end(), rule) {
+            if !applies(rule) {
+                continue;
+            }
+            if !on_boundaries(text, m.start(), m.end(), rule) {
+                observer.dropped(ri, m.start(), m.end(), Dropped::Boundary);
                 continue;
             }
             let Matcher::Gazetteer(entries) = &rule.matcher else { continue };

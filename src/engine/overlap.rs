@@ -11,11 +11,12 @@
 
 use std::collections::BTreeMap;
 
-use super::Candidate;
+use super::{Candidate, Dropped, Observer};
 use crate::rules::RuleSet;
 
 /// Keeps the best non-overlapping candidates, returned in text order.
-pub(crate) fn resolve(set: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Candidate> {
+/// Each dropped candidate is reported to `observer` with the rule that beat it.
+pub(crate) fn resolve(set: &RuleSet, mut candidates: Vec<Candidate>, observer: &mut impl Observer) -> Vec<Candidate> {
     candidates.sort_by(|a, b| {
         let (ra, rb) = (&set.rules[a.rule], &set.rules[b.rule]);
         rb.priority
@@ -24,16 +25,20 @@ pub(crate) fn resolve(set: &RuleSet, mut candidates: Vec<Candidate>) -> Vec<Cand
             .then(a.start.cmp(&b.start))
             .then(a.rule.cmp(&b.rule))
     });
-    // start -> end of every kept candidate; kept spans never overlap, so
-    // checking the neighbours on either side is enough.
-    let mut taken: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut kept = Vec::new();
+    // start -> (end, index in `kept`) of every kept candidate; kept spans
+    // never overlap, so the last one starting before a candidate's end is
+    // the only one that can overlap it.
+    let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    let mut kept: Vec<Candidate> = Vec::new();
     for c in candidates {
-        let before = taken.range(..c.end).next_back();
-        let overlaps = before.is_some_and(|(_, &end)| end > c.start);
-        if !overlaps {
-            taken.insert(c.start, c.end);
-            kept.push(c);
+        match taken.range(..c.end).next_back() {
+            Some((_, &(end, winner))) if end > c.start => {
+                observer.dropped(c.rule, c.start, c.end, Dropped::Overlap { winner: kept[winner].rule })
+            }
+            _ => {
+                taken.insert(c.start, (c.end, kept.len()));
+                kept.push(c);
+            }
         }
     }
     kept.sort_by_key(|c| (c.start, c.end, c.rule));

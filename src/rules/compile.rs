@@ -604,7 +604,7 @@ fn check_examples(set: &RuleSet, examples: &[Vec<Example>], errors: &mut Vec<Rul
             }
             article.published = ex.expect.as_ref().and_then(|e| e.published);
             article.split = Split::Dev;
-            let run = engine::run(set, &article);
+            let run = engine::run(set, &article, &mut engine::Quiet);
             let produced: Vec<String> = run.outcomes_of(set, ri);
             match &ex.expect {
                 Some(expect) => {
