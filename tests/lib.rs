@@ -26,3 +26,20 @@ pub fn bundled() -> &'static RuleSet {
 fn bundled_rules_load_and_pass_their_examples() {
     assert!(bundled().len() > 20, "expected the bundled rule set, got {} rules", bundled().len());
 }
+
+#[test]
+fn a_subset_finds_only_what_its_rules_find() {
+    use factrules::{Article, Kind};
+    let article = Article::from_text("a", "Sergei Lavrov flew to Baku on October 9, 2020.");
+    let kinds = |set: &factrules::RuleSet| -> Vec<Kind> {
+        let mut k: Vec<Kind> = set.extract(&article).facts.iter().map(|f| f.key.kind).collect();
+        k.dedup();
+        k
+    };
+    assert_eq!(kinds(bundled()), [Kind::Date, Kind::Envoy, Kind::Location]);
+    let locations = bundled().subset(|_, file| file.ends_with("locations.yaml")).unwrap();
+    assert!(locations.len() < bundled().len());
+    assert_eq!(kinds(&locations), [Kind::Location]);
+    let no_dates = bundled().subset(|id, _| !id.starts_with("date.")).unwrap();
+    assert_eq!(kinds(&no_dates), [Kind::Envoy, Kind::Location]);
+}

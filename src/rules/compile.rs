@@ -545,7 +545,7 @@ fn expect(ex: &RawExample) -> Expect {
 }
 
 /// Builds the one-pass matchers over all rules.
-fn assemble(
+pub(super) fn assemble(
     rules: Vec<Rule>,
     patterns: Vec<(usize, String)>,
     lexicons: Lexicons,
