@@ -28,6 +28,7 @@ pub mod eval;
 mod fact;
 pub mod report;
 mod rules;
+pub mod scale;
 
 pub use article::{Article, ArticleError, Corpus, Language, PartialDate, Split};
 pub use fact::{Fact, FactKey, Kind, Mention, Value};
