@@ -72,70 +72,142 @@ pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article, observer: &mut impl O
 fn candidates(set: &RuleSet, text: &str, article: &Article, observer: &mut impl Observer) -> Vec<Candidate> {
     let applies = |rule: &Rule| rule.language.is_none_or(|l| l == article.language);
     let mut out = Vec::new();
-    for pattern in set.pattern_set.matches(text).iter() {
-        let ri = set.pattern_rules[pattern];
+    let mut scratch = set.scanner.scratch();
+    let scratch = &mut *scratch;
+    if set.scanner.scan(text, scratch).is_err() {
+        // Not expected (see `Scanner`), but a text must never go unsearched:
+        // search each rule and alias on its own.
+        for &ri in &set.pattern_rules {
+            if applies(&set.rules[ri]) {
+                pattern_candidates(set, ri, text, article, None, observer, &mut out);
+            }
+        }
+        scratch.alias_ends = alias_ends_slowly(set, text);
+    } else {
+        // Walking back from an end reads the match again; a pattern whose
+        // matches cover most of the text is cheaper to search forward once.
+        let budget = 4 * text.len() + 1024;
+        let ends = std::mem::take(&mut scratch.pattern_ends);
+        for group in ends.chunk_by(|a, b| a.0 == b.0) {
+            let pattern = group[0].0;
+            let ri = set.pattern_rules[pattern];
+            if !applies(&set.rules[ri]) {
+                continue;
+            }
+            let starts = matches!(
+                set.scanner.starts(text, pattern, group.iter().map(|&(_, end)| end), budget, scratch),
+                Ok(true)
+            );
+            let starts = starts.then_some(scratch.starts.as_slice());
+            pattern_candidates(set, ri, text, article, starts, observer, &mut out);
+        }
+        scratch.pattern_ends = ends;
+    }
+    for &(end, alias) in &scratch.alias_ends {
+        let (ri, ei) = set.alias_targets[alias];
         let rule = &set.rules[ri];
-        let Matcher::Pattern(re) = &rule.matcher else { continue };
         if !applies(rule) {
             continue;
         }
-        let mut at = 0;
-        while at < text.len() {
-            let Some(caps) = re.captures_at(text, at) else { break };
-            let m = caps.get(0).expect("group 0 always matches");
-            if on_boundaries(text, m.start(), m.end(), rule) {
-                match pattern_draft(set, rule, &caps, article) {
-                    Some(draft) => out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft }),
-                    None => observer.dropped(ri, m.start(), m.end(), Dropped::NotAValue),
-                }
-                at = m.end().max(next_char(text, m.start()));
-            } else {
-                // A match inside a word: look again from the next character,
-                // as a `\b`-anchored pattern would.
-                observer.dropped(ri, m.start(), m.end(), Dropped::Boundary);
-                at = next_char(text, m.start());
-            }
+        let start = end - set.scanner.alias_len(alias);
+        if !on_boundaries(text, start, end, rule) {
+            observer.dropped(ri, start, end, Dropped::Boundary);
+            continue;
         }
-    }
-    if let Some(ac) = &set.aliases {
-        for m in ac.find_overlapping_iter(text) {
-            let (ri, ei) = set.alias_targets[m.pattern().as_usize()];
-            let rule = &set.rules[ri];
-            if !applies(rule) {
-                continue;
+        let Matcher::Gazetteer(entries) = &rule.matcher else { continue };
+        let entry = &entries[ei];
+        let draft = if rule.suppress {
+            Draft::Suppress
+        } else {
+            match rule.kind {
+                Kind::Envoy => Draft::Envoy {
+                    name: entry.name.clone(),
+                    role: entry.role.clone().or_else(|| rule.set.role.clone()),
+                    represents: entry.represents.clone().or_else(|| rule.set.represents.clone()),
+                },
+                Kind::Location => Draft::Location(entry.name.clone()),
+                // Gazetteers of dates or counts are unusual but well defined:
+                // the canonical name is the value.
+                Kind::Date => match crate::article::PartialDate::parse(&entry.name) {
+                    Some(d) => Draft::Date(
+                        value::DateExpr::Calendar { year: Some(d.year), month: d.month, day: d.day },
+                        None,
+                    ),
+                    None => continue,
+                },
+                Kind::Casualty => continue,
             }
-            if !on_boundaries(text, m.start(), m.end(), rule) {
-                observer.dropped(ri, m.start(), m.end(), Dropped::Boundary);
-                continue;
-            }
-            let Matcher::Gazetteer(entries) = &rule.matcher else { continue };
-            let entry = &entries[ei];
-            let draft = if rule.suppress {
-                Draft::Suppress
-            } else {
-                match rule.kind {
-                    Kind::Envoy => Draft::Envoy {
-                        name: entry.name.clone(),
-                        role: entry.role.clone().or_else(|| rule.set.role.clone()),
-                        represents: entry.represents.clone().or_else(|| rule.set.represents.clone()),
-                    },
-                    Kind::Location => Draft::Location(entry.name.clone()),
-                    // Gazetteers of dates or counts are unusual but well defined:
-                    // the canonical name is the value.
-                    Kind::Date => match crate::article::PartialDate::parse(&entry.name) {
-                        Some(d) => Draft::Date(
-                            value::DateExpr::Calendar { year: Some(d.year), month: d.month, day: d.day },
-                            None,
-                        ),
-                        None => continue,
-                    },
-                    Kind::Casualty => continue,
-                }
-            };
-            out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft });
-        }
+        };
+        out.push(Candidate { rule: ri, start, end, draft });
     }
     out
+}
+
+/// The leftmost-first matches of pattern rule `ri`, one after the other, as
+/// its regex finds them searching on from the end of the previous one.
+///
+/// `starts`, when given, holds every offset where a match of the rule
+/// starts: the search from an offset then begins at the first such start at
+/// or after it and finds exactly the match a search from the offset would,
+/// reading only that match.
+fn pattern_candidates(
+    set: &RuleSet,
+    ri: usize,
+    text: &str,
+    article: &Article,
+    starts: Option<&[usize]>,
+    observer: &mut impl Observer,
+    out: &mut Vec<Candidate>,
+) {
+    let rule = &set.rules[ri];
+    let Matcher::Pattern(re) = &rule.matcher else { return };
+    let mut at = 0;
+    let mut next = 0;
+    while at < text.len() {
+        let from = match starts {
+            Some(starts) => {
+                next += starts[next..].partition_point(|&s| s < at);
+                match starts.get(next) {
+                    Some(&s) => s,
+                    None => break,
+                }
+            }
+            None => at,
+        };
+        let Some(caps) = re.captures_at(text, from) else { break };
+        let m = caps.get(0).expect("group 0 always matches");
+        debug_assert!(starts.is_none() || m.start() == from, "a known start is where the match starts");
+        if on_boundaries(text, m.start(), m.end(), rule) {
+            match pattern_draft(set, rule, &caps, article) {
+                Some(draft) => out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft }),
+                None => observer.dropped(ri, m.start(), m.end(), Dropped::NotAValue),
+            }
+            at = m.end().max(next_char(text, m.start()));
+        } else {
+            // A match inside a word: look again from the next character,
+            // as a `\b`-anchored pattern would.
+            observer.dropped(ri, m.start(), m.end(), Dropped::Boundary);
+            at = next_char(text, m.start());
+        }
+    }
+}
+
+/// Every (end, alias) match of every alias, without the scanner.
+fn alias_ends_slowly(set: &RuleSet, text: &str) -> Vec<(usize, usize)> {
+    let mut ends = Vec::new();
+    for (alias, name) in set.alias_texts.iter().enumerate() {
+        let mut at = 0;
+        while let Some(i) = text[at..].find(name) {
+            let start = at + i;
+            ends.push((start + name.len(), alias));
+            at = next_char(text, start);
+            if at >= text.len() {
+                break;
+            }
+        }
+    }
+    ends.sort_unstable();
+    ends
 }
 
 fn next_char(text: &str, at: usize) -> usize {

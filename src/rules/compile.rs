@@ -1,7 +1,6 @@
 //! From raw YAML to a checked, compiled [`RuleSet`], with located errors.
 
-use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -10,7 +9,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::error::{LoadError, Location, RuleError};
 use super::locate::Source;
 use super::raw::{RawExample, RawFile, RawRule};
-use super::{lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, Rule, RuleSet};
+use super::{lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, Rule, RuleSet, Scanner};
 use crate::article::{Article, Language, PartialDate, Split};
 use crate::engine;
 use crate::fact::Kind;
@@ -18,7 +17,6 @@ use crate::fact::Kind;
 /// Size limits for the compiled automata: generous, since the rule set is
 /// compiled once per run and a large gazetteer-derived macro is normal.
 const REGEX_SIZE_LIMIT: usize = 64 << 20;
-const DFA_SIZE_LIMIT: usize = 64 << 20;
 
 /// Capture names each kind gives meaning to.
 fn captures_for(kind: Kind) -> &'static [&'static str] {
@@ -551,20 +549,7 @@ pub(super) fn assemble(
     lexicons: Lexicons,
     files: Vec<PathBuf>,
 ) -> Result<RuleSet, Vec<RuleError>> {
-    let pattern_set = RegexSetBuilder::new(patterns.iter().map(|(_, p)| p))
-        .size_limit(REGEX_SIZE_LIMIT)
-        .dfa_size_limit(DFA_SIZE_LIMIT)
-        .build()
-        .map_err(|e| {
-            let first = patterns.first().map(|(r, _)| &rules[*r]);
-            vec![RuleError::Regex {
-                at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
-                rule: "(the combined rule set)".into(),
-                message: e.to_string(),
-            }]
-        })?;
     let pattern_rules = patterns.iter().map(|(r, _)| *r).collect();
-
     let mut alias_texts = Vec::new();
     let mut alias_targets = Vec::new();
     let mut names = HashMap::new();
@@ -581,17 +566,17 @@ pub(super) fn assemble(
             }
         }
     }
-    let aliases = if alias_texts.is_empty() {
-        None
-    } else {
-        Some(
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&alias_texts)
-                .map_err(|e| vec![RuleError::Io { path: PathBuf::from("(gazetteers)"), message: e.to_string() }])?,
-        )
-    };
-    Ok(RuleSet { rules, lexicons, pattern_set, pattern_rules, aliases, alias_targets, names, files })
+    let pattern_texts: Vec<&str> = patterns.iter().map(|(_, p)| p.as_str()).collect();
+    let alias_refs: Vec<&str> = alias_texts.iter().map(String::as_str).collect();
+    let scanner = Scanner::new(&pattern_texts, &alias_refs).map_err(|message| {
+        let first = patterns.first().map(|(r, _)| &rules[*r]);
+        vec![RuleError::Regex {
+            at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
+            rule: "(the combined rule set)".into(),
+            message,
+        }]
+    })?;
+    Ok(RuleSet { rules, lexicons, scanner, pattern_rules, alias_texts, alias_targets, names, files })
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.

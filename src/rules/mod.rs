@@ -1,12 +1,11 @@
 //! Rules: reading YAML rule files, checking them, and compiling them into
 //! matchers that cost about one pass over a text whatever their number.
 //!
-//! Decision: every `pattern` rule of the set goes into one [`regex::RegexSet`]
-//! (one lazy-DFA pass tells which rules match an article at all) and every
-//! gazetteer alias into one Aho-Corasick automaton (one pass finds every
-//! alias of every gazetteer). Only the rules the set reports are run again for
+//! Decision: every `pattern` rule and every gazetteer alias of the set goes
+//! into one automaton (the [`Scanner`]): one pass over a text tells where each
+//! of them matches, and a rule's own regex then only reads its matches, for
 //! their captures. A rule that does not fire on an article costs nothing but
-//! its share of the DFA.
+//! its share of the automaton.
 //!
 //! This module owns the rule model; it never reads articles or goldens. The
 //! one exception is checking each rule's `examples` and `counterexamples`,
@@ -17,9 +16,9 @@ mod compile;
 mod error;
 mod locate;
 mod raw;
+mod scanner;
 
-use aho_corasick::AhoCorasick;
-use regex::{Regex, RegexSet};
+use regex::Regex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -28,19 +27,20 @@ use crate::fact::Kind;
 
 pub use error::{LoadError, Location, RuleError};
 pub(crate) use raw::Boundaries;
+pub(crate) use scanner::Scanner;
 
 /// A compiled, checked rule set.
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) lexicons: Lexicons,
-    /// One pass: which pattern rules match a text at all.
-    pub(crate) pattern_set: RegexSet,
-    /// Pattern index in `pattern_set` -> rule index.
+    /// One pass over a text: where every pattern and alias matches.
+    pub(crate) scanner: Scanner,
+    /// Pattern index in `scanner` -> rule index.
     pub(crate) pattern_rules: Vec<usize>,
-    /// One pass: every gazetteer alias.
-    pub(crate) aliases: Option<AhoCorasick>,
-    /// Aho-Corasick pattern id -> (rule index, entry index).
+    /// Every gazetteer alias, in the scanner's alias order.
+    pub(crate) alias_texts: Vec<String>,
+    /// Alias index in `scanner` -> (rule index, entry index).
     pub(crate) alias_targets: Vec<(usize, usize)>,
     /// Lower-cased alias -> (rule index, entry index), per kind: resolves a
     /// name captured by a pattern rule to its canonical gazetteer entry.

@@ -1,0 +1,251 @@
+//! The one pass over a text: where each pattern and gazetteer alias of a rule
+//! set matches.
+//!
+//! Decision: every `pattern` rule and every gazetteer alias goes into one lazy
+//! DFA that reports *all* matches (each pattern or alias, at each offset where
+//! one of its matches ends), and the text is walked once through it. A pattern
+//! that never ends anywhere costs nothing more; for one that does, a second,
+//! reverse lazy DFA (anchored per pattern) walks back from each such end over
+//! the match only, which gives every offset where a match of that pattern
+//! starts. The engine then asks the rule's own regex for its captures at
+//! exactly those starts. An alias is a literal, so its start is its end minus
+//! its length.
+//!
+//! This replaces "one `RegexSet` pass, then each firing rule's regex again over
+//! the whole text" (one pass per firing rule) and a separate Aho-Corasick pass
+//! for the aliases: the text is read once, whatever the number of rules, and
+//! the other work is proportional to the matches.
+//!
+//! The automata are built lazily while texts are scanned; their caches (and
+//! the buffers of a scan) live in a pool, one per thread that uses the set.
+//! A search error is impossible with these settings (no quit bytes, a cache
+//! that is never given up on), but it is still reported, not a panic, and the
+//! engine then falls back to searching each rule on its own.
+
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
+
+/// Lazy DFA cache size: states are built as texts need them, so this bounds
+/// memory per thread; a few megabytes hold the states the bundled rules ever
+/// reach on news text.
+const CACHE_CAPACITY: usize = 32 << 20;
+
+/// Largest compiled NFA, as for single regexes.
+const NFA_SIZE_LIMIT: usize = 64 << 20;
+
+type MakeScratch = Box<dyn Fn() -> Scratch + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+/// The compiled one-pass automata of a rule set.
+pub(crate) struct Scanner {
+    /// All patterns, then all aliases; "all matches" semantics.
+    forward: DFA,
+    /// The patterns reversed, anchored per pattern.
+    reverse: DFA,
+    patterns: usize,
+    /// Byte length of each alias (forward pattern `patterns + i`).
+    alias_lens: Vec<usize>,
+    pool: Pool<Scratch, MakeScratch>,
+}
+
+impl std::fmt::Debug for Scanner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Scanner").field("patterns", &self.patterns).field("aliases", &self.alias_lens.len()).finish()
+    }
+}
+
+/// Per-thread state of a scan: DFA caches and reusable buffers.
+#[derive(Debug)]
+pub(crate) struct Scratch {
+    forward: Cache,
+    reverse: Cache,
+    /// Pattern matches found by the forward pass: (pattern, end), sorted.
+    pub pattern_ends: Vec<(usize, usize)>,
+    /// Alias matches found by the forward pass: (end, alias), sorted.
+    pub alias_ends: Vec<(usize, usize)>,
+    /// Starts of one pattern's matches, sorted and unique.
+    pub starts: Vec<usize>,
+}
+
+/// A scan could not be completed; the caller searches another way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ScanFailed;
+
+impl From<regex_automata::MatchError> for ScanFailed {
+    fn from(_: regex_automata::MatchError) -> ScanFailed {
+        ScanFailed
+    }
+}
+
+impl From<regex_automata::hybrid::CacheError> for ScanFailed {
+    fn from(_: regex_automata::hybrid::CacheError) -> ScanFailed {
+        ScanFailed
+    }
+}
+
+impl Scanner {
+    /// Compiles the patterns (already expanded, in regex syntax) and the
+    /// aliases (literal text).
+    pub(crate) fn new(patterns: &[&str], aliases: &[&str]) -> Result<Scanner, String> {
+        let escaped: Vec<String> = aliases.iter().map(|a| regex_syntax::escape(a)).collect();
+        let all: Vec<&str> = patterns.iter().copied().chain(escaped.iter().map(String::as_str)).collect();
+        let nfa_config = || thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
+        let dfa_config = || {
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .cache_capacity(CACHE_CAPACITY)
+                .skip_cache_capacity_check(true)
+                .minimum_cache_clear_count(None)
+        };
+        let build = |pats: &[&str], reverse: bool| {
+            DFA::builder()
+                .configure(dfa_config().starts_for_each_pattern(reverse))
+                .thompson(nfa_config().reverse(reverse))
+                .build_many(pats)
+                .map_err(|e| e.to_string())
+        };
+        let (forward, reverse) = rayon::join(|| build(&all, false), || build(patterns, true));
+        let (forward, reverse) = (forward?, reverse?);
+        let make: MakeScratch = {
+            let (f, r) = (forward.clone(), reverse.clone());
+            Box::new(move || Scratch {
+                forward: f.create_cache(),
+                reverse: r.create_cache(),
+                pattern_ends: Vec::new(),
+                alias_ends: Vec::new(),
+                starts: Vec::new(),
+            })
+        };
+        Ok(Scanner {
+            forward,
+            reverse,
+            patterns: patterns.len(),
+            alias_lens: aliases.iter().map(|a| a.len()).collect(),
+            pool: Pool::new(make),
+        })
+    }
+
+    /// This thread's scratch space.
+    pub(crate) fn scratch(&self) -> PoolGuard<'_, Scratch, MakeScratch> {
+        self.pool.get()
+    }
+
+    /// The byte length of alias `alias`.
+    pub(crate) fn alias_len(&self, alias: usize) -> usize {
+        self.alias_lens[alias]
+    }
+
+    /// Walks `text` once and fills `scratch.pattern_ends` (sorted by pattern,
+    /// then end) and `scratch.alias_ends` (sorted by end, then alias: the
+    /// order an Aho-Corasick overlapping search reports them in).
+    pub(crate) fn scan(&self, text: &str, scratch: &mut Scratch) -> Result<(), ScanFailed> {
+        scratch.pattern_ends.clear();
+        scratch.alias_ends.clear();
+        let (dfa, cache) = (&self.forward, &mut scratch.forward);
+        let hay = text.as_bytes();
+        let mut sid = dfa.start_state_forward(cache, &Input::new(hay))?;
+        let mut at = 0;
+        let mut report = |cache: &Cache, sid, at: usize| {
+            for i in 0..dfa.match_len(cache, sid) {
+                let p = dfa.match_pattern(cache, sid, i).as_usize();
+                if p < self.patterns {
+                    scratch.pattern_ends.push((p, at));
+                } else {
+                    scratch.alias_ends.push((at, p - self.patterns));
+                }
+            }
+        };
+        // The loop of `hybrid::search::find_overlapping_fwd`, with a fast
+        // inner loop over untagged states (no match, nothing to compute):
+        // most bytes of news text take only that loop. A match state means a
+        // match ended just before the byte that led to it (DFA matches are
+        // delayed by one byte).
+        while at < hay.len() {
+            if !sid.is_tagged() {
+                while at < hay.len() {
+                    let next = dfa.next_state_untagged(cache, sid, hay[at]);
+                    if next.is_tagged() {
+                        break;
+                    }
+                    sid = next;
+                    at += 1;
+                }
+                if at == hay.len() {
+                    break;
+                }
+            }
+            sid = dfa.next_state(cache, sid, hay[at])?;
+            if sid.is_match() {
+                report(cache, sid, at);
+            } else if sid.is_dead() || sid.is_quit() {
+                // Neither can happen for an unanchored search without quit
+                // bytes; stop rather than report a partial scan.
+                return Err(ScanFailed);
+            }
+            at += 1;
+        }
+        sid = dfa.next_eoi_state(cache, sid)?;
+        if sid.is_match() {
+            report(cache, sid, hay.len());
+        }
+        scratch.pattern_ends.sort_unstable();
+        scratch.alias_ends.sort_unstable();
+        Ok(())
+    }
+
+    /// Fills `scratch.starts` with every offset at which a match of `pattern`
+    /// starts, given `ends`, the offsets where its matches end (from
+    /// [`Scanner::scan`]).
+    ///
+    /// Returns `Ok(false)` without finishing when walking back would read
+    /// more than `budget` bytes: a pattern that matches almost everywhere
+    /// (`[^\n]+`) is then cheaper to search forward, once.
+    pub(crate) fn starts(
+        &self,
+        text: &str,
+        pattern: usize,
+        ends: impl Iterator<Item = usize>,
+        budget: usize,
+        scratch: &mut Scratch,
+    ) -> Result<bool, ScanFailed> {
+        scratch.starts.clear();
+        let (dfa, cache) = (&self.reverse, &mut scratch.reverse);
+        let hay = text.as_bytes();
+        let pid = PatternID::new(pattern).map_err(|_| ScanFailed)?;
+        let mut spent = 0;
+        for end in ends {
+            let input = Input::new(hay).range(..end).anchored(Anchored::Pattern(pid));
+            let mut sid = dfa.start_state_reverse(cache, &input)?;
+            let mut at = end;
+            let mut dead = false;
+            while at > 0 {
+                at -= 1;
+                sid = dfa.next_state(cache, sid, hay[at])?;
+                if sid.is_tagged() {
+                    if sid.is_match() {
+                        scratch.starts.push(at + 1);
+                    } else if sid.is_dead() {
+                        dead = true;
+                        break;
+                    } else if sid.is_quit() {
+                        return Err(ScanFailed);
+                    }
+                }
+            }
+            if !dead {
+                sid = dfa.next_eoi_state(cache, sid)?;
+                if sid.is_match() {
+                    scratch.starts.push(0);
+                }
+            }
+            spent += end - at;
+            if spent > budget {
+                return Ok(false);
+            }
+        }
+        scratch.starts.sort_unstable();
+        scratch.starts.dedup();
+        Ok(true)
+    }
+}
