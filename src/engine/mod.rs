@@ -16,8 +16,8 @@ mod observe;
 mod overlap;
 mod value;
 
-use regex::Captures;
-use std::collections::BTreeMap;
+use regex::CaptureLocations;
+use std::borrow::Cow;
 
 use crate::article::{Article, PartialDate};
 use crate::fact::{Fact, FactKey, Kind, Mention, Value};
@@ -27,20 +27,56 @@ use normalize::Normalized;
 pub(crate) use observe::{Dropped, Observer, Quiet};
 use value::{DateFields, Draft};
 
+/// A [`FactKey`] borrowed from a draft. Its order is `FactKey`'s: the same
+/// fields, compared in the same order (`Count` before `Text`, as in
+/// [`Value`]).
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct KeyRef<'a> {
+    kind: Kind,
+    value: ValueRef<'a>,
+    role: Option<&'a str>,
+    represents: Option<&'a str>,
+    qualifier: Option<&'a str>,
+    outcome: Option<&'a str>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum ValueRef<'a> {
+    Count(u64),
+    Text(Cow<'a, str>),
+}
+
+impl KeyRef<'_> {
+    fn to_owned(&self) -> FactKey {
+        let value = match &self.value {
+            ValueRef::Count(n) => Value::Count(*n),
+            ValueRef::Text(t) => Value::Text(t.to_string()),
+        };
+        FactKey {
+            kind: self.kind,
+            value,
+            role: self.role.map(str::to_string),
+            represents: self.represents.map(str::to_string),
+            qualifier: self.qualifier.map(str::to_string),
+            outcome: self.outcome.map(str::to_string),
+        }
+    }
+}
+
 /// A match that made a valid draft.
 #[derive(Debug, Clone)]
-pub(crate) struct Candidate {
+pub(crate) struct Candidate<'s> {
     pub rule: usize,
     /// Span in the normalised text.
     pub start: usize,
     pub end: usize,
-    pub draft: Draft,
+    pub draft: Draft<'s>,
 }
 
 /// The kept candidates of one article, with what is needed to build facts.
 pub(crate) struct Run<'a> {
     text: Normalized<'a>,
-    pub kept: Vec<Candidate>,
+    pub kept: Vec<Candidate<'a>>,
     pub article_date: Option<PartialDate>,
 }
 
@@ -54,7 +90,7 @@ pub(crate) fn extract(set: &RuleSet, article: &Article) -> Extraction {
 ///
 /// `observer` hears of every match that is dropped, and why; [`Quiet`]
 /// compiles to nothing.
-pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article, observer: &mut impl Observer) -> Run<'a> {
+pub(crate) fn run<'a>(set: &'a RuleSet, article: &'a Article, observer: &mut impl Observer) -> Run<'a> {
     let text = Normalized::new(&article.text);
     let candidates = candidates(set, &text.text, article, observer);
     let kept = overlap::resolve(set, candidates, observer);
@@ -69,7 +105,7 @@ pub(crate) fn run<'a>(set: &RuleSet, article: &'a Article, observer: &mut impl O
     Run { text, kept, article_date }
 }
 
-fn candidates(set: &RuleSet, text: &str, article: &Article, observer: &mut impl Observer) -> Vec<Candidate> {
+fn candidates<'s>(set: &'s RuleSet, text: &str, article: &Article, observer: &mut impl Observer) -> Vec<Candidate<'s>> {
     let applies = |rule: &Rule| rule.language.is_none_or(|l| l == article.language);
     let mut out = Vec::new();
     let mut scratch = set.scanner.scratch();
@@ -121,18 +157,17 @@ fn candidates(set: &RuleSet, text: &str, article: &Article, observer: &mut impl 
         } else {
             match rule.kind {
                 Kind::Envoy => Draft::Envoy {
-                    name: entry.name.clone(),
-                    role: entry.role.clone().or_else(|| rule.set.role.clone()),
-                    represents: entry.represents.clone().or_else(|| rule.set.represents.clone()),
+                    name: Cow::Borrowed(&entry.name),
+                    role: entry.role.as_deref().or(rule.set.role.as_deref()).map(Cow::Borrowed),
+                    represents: entry.represents.as_deref().or(rule.set.represents.as_deref()).map(Cow::Borrowed),
                 },
-                Kind::Location => Draft::Location(entry.name.clone()),
+                Kind::Location => Draft::Location(Cow::Borrowed(&entry.name)),
                 // Gazetteers of dates or counts are unusual but well defined:
                 // the canonical name is the value.
                 Kind::Date => match crate::article::PartialDate::parse(&entry.name) {
-                    Some(d) => Draft::Date(
-                        value::DateExpr::Calendar { year: Some(d.year), month: d.month, day: d.day },
-                        None,
-                    ),
+                    Some(d) => {
+                        Draft::Date(value::DateExpr::Calendar { year: Some(d.year), month: d.month, day: d.day }, None)
+                    }
                     None => continue,
                 },
                 Kind::Casualty => continue,
@@ -150,17 +185,18 @@ fn candidates(set: &RuleSet, text: &str, article: &Article, observer: &mut impl 
 /// starts: the search from an offset then begins at the first such start at
 /// or after it and finds exactly the match a search from the offset would,
 /// reading only that match.
-fn pattern_candidates(
-    set: &RuleSet,
+fn pattern_candidates<'s>(
+    set: &'s RuleSet,
     ri: usize,
     text: &str,
     article: &Article,
     starts: Option<&[usize]>,
     observer: &mut impl Observer,
-    out: &mut Vec<Candidate>,
+    out: &mut Vec<Candidate<'s>>,
 ) {
     let rule = &set.rules[ri];
     let Matcher::Pattern(re) = &rule.matcher else { return };
+    let mut locations = re.capture_locations();
     let mut at = 0;
     let mut next = 0;
     while at < text.len() {
@@ -174,10 +210,10 @@ fn pattern_candidates(
             }
             None => at,
         };
-        let Some(caps) = re.captures_at(text, from) else { break };
-        let m = caps.get(0).expect("group 0 always matches");
+        let Some(m) = re.captures_read_at(&mut locations, text, from) else { break };
         debug_assert!(starts.is_none() || m.start() == from, "a known start is where the match starts");
         if on_boundaries(text, m.start(), m.end(), rule) {
+            let caps = Caps { text, re, locations: &locations };
             match pattern_draft(set, rule, &caps, article) {
                 Some(draft) => out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft }),
                 None => observer.dropped(ri, m.start(), m.end(), Dropped::NotAValue),
@@ -240,12 +276,32 @@ fn on_boundaries(text: &str, start: usize, end: usize, rule: &Rule) -> bool {
     start_ok && end_ok
 }
 
+/// The captures of one match, read from reused capture locations.
+struct Caps<'t> {
+    text: &'t str,
+    re: &'t regex::Regex,
+    locations: &'t CaptureLocations,
+}
+
+impl<'t> Caps<'t> {
+    /// The text of group `name`, if the pattern has it and it took part.
+    fn name(&self, name: &str) -> Option<&'t str> {
+        let group = self.re.capture_names().position(|n| n == Some(name))?;
+        self.group(group)
+    }
+
+    /// The text of group `group` (0: the whole match).
+    fn group(&self, group: usize) -> Option<&'t str> {
+        self.locations.get(group).map(|(start, end)| &self.text[start..end])
+    }
+}
+
 /// The draft of a pattern match, or `None` when its captures are not a value.
-fn pattern_draft(set: &RuleSet, rule: &Rule, caps: &Captures, article: &Article) -> Option<Draft> {
+fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Article) -> Option<Draft<'s>> {
     if rule.suppress {
         return Some(Draft::Suppress);
     }
-    let cap = |name: &str| caps.name(name).map(|m| m.as_str());
+    let cap = |name: &str| caps.name(name);
     let lex = &set.lexicons;
     match rule.kind {
         Kind::Date => {
@@ -265,17 +321,17 @@ fn pattern_draft(set: &RuleSet, rule: &Rule, caps: &Captures, article: &Article)
         Kind::Casualty => {
             let count = value::parse_count(cap("count")?, lex, article.language)?;
             let qualifier = match cap("qualifier") {
-                Some(q) => lex.lookup("qualifier", q)?.to_string(),
-                None => rule.set.qualifier.clone().unwrap_or_else(|| "exact".into()),
+                Some(q) => lex.lookup("qualifier", q)?,
+                None => rule.set.qualifier.as_deref().unwrap_or("exact"),
             };
             let outcome = match cap("outcome") {
-                Some(o) => lex.lookup("outcome", o)?.to_string(),
-                None => rule.set.outcome.clone()?,
+                Some(o) => lex.lookup("outcome", o)?,
+                None => rule.set.outcome.as_deref()?,
             };
-            Some(Draft::Casualty { count, qualifier, outcome })
+            Some(Draft::Casualty { count, qualifier: Cow::Borrowed(qualifier), outcome: Cow::Borrowed(outcome) })
         }
         Kind::Envoy => {
-            let written = collapse(cap("name").unwrap_or_else(|| caps.get(0).map_or("", |m| m.as_str())));
+            let written = collapse(cap("name").unwrap_or_else(|| caps.group(0).unwrap_or("")));
             // "các ngoại trưởng Armenia và Azerbaijan": a title before a place
             // is not an envoy.
             if set.entry(Kind::Location, &written).is_some() {
@@ -283,28 +339,33 @@ fn pattern_draft(set: &RuleSet, rule: &Rule, caps: &Captures, article: &Article)
             }
             if let Some(entry) = set.entry(Kind::Envoy, &written) {
                 return Some(Draft::Envoy {
-                    name: entry.name.clone(),
-                    role: entry.role.clone().or_else(|| rule.set.role.clone()),
-                    represents: entry.represents.clone().or_else(|| rule.set.represents.clone()),
+                    name: Cow::Borrowed(&entry.name),
+                    role: entry.role.as_deref().or(rule.set.role.as_deref()).map(Cow::Borrowed),
+                    represents: entry.represents.as_deref().or(rule.set.represents.as_deref()).map(Cow::Borrowed),
                 });
             }
             let role = match cap("role") {
-                Some(r) => Some(lex.lookup("role", r)?.to_string()),
-                None => rule.set.role.clone(),
+                Some(r) => Some(lex.lookup("role", r)?),
+                None => rule.set.role.as_deref(),
             };
             let represents = match cap("represents") {
                 Some(r) => Some(
-                    lex.lookup("represents", r)
-                        .map(str::to_string)
-                        .or_else(|| set.entry(Kind::Location, r).map(|e| e.name.clone()))?,
+                    lex.lookup("represents", r).or_else(|| set.entry(Kind::Location, r).map(|e| e.name.as_str()))?,
                 ),
-                None => rule.set.represents.clone(),
+                None => rule.set.represents.as_deref(),
             };
-            Some(Draft::Envoy { name: written, role, represents })
+            Some(Draft::Envoy {
+                name: Cow::Owned(written),
+                role: role.map(Cow::Borrowed),
+                represents: represents.map(Cow::Borrowed),
+            })
         }
         Kind::Location => {
-            let written = collapse(cap("name").unwrap_or_else(|| caps.get(0).map_or("", |m| m.as_str())));
-            let name = set.entry(Kind::Location, &written).map_or(written, |e| e.name.clone());
+            let written = collapse(cap("name").unwrap_or_else(|| caps.group(0).unwrap_or("")));
+            let name = match set.entry(Kind::Location, &written) {
+                Some(e) => Cow::Borrowed(e.name.as_str()),
+                None => Cow::Owned(written),
+            };
             Some(Draft::Location(name))
         }
     }
@@ -322,13 +383,39 @@ impl RuleSet {
     /// ("Sergei Lavrov Tuesday"): the longest leading run of words that a
     /// gazetteer lists wins.
     fn entry(&self, kind: Kind, written: &str) -> Option<&crate::rules::Entry> {
-        let words: Vec<&str> = written.split_whitespace().collect();
-        (1..=words.len()).rev().find_map(|n| {
-            let (ri, ei) = self.names.get(&(kind, crate::rules::lexicon_key(&words[..n].join(" "))))?;
-            match &self.rules[*ri].matcher {
-                Matcher::Gazetteer(entries) => entries.get(*ei),
-                Matcher::Pattern(_) => None,
-            }
+        thread_local! {
+            static BUFFERS: std::cell::RefCell<(String, String)> = const {
+                std::cell::RefCell::new((String::new(), String::new()))
+            };
+        }
+        let words = written.split_whitespace().count();
+        BUFFERS.with(|buffers| {
+            let mut fresh = (String::new(), String::new());
+            let mut guard = buffers.try_borrow_mut();
+            let (prefix, key) = match &mut guard {
+                Ok(buffers) => &mut **buffers,
+                Err(_) => &mut fresh,
+            };
+            (1..=words).rev().find_map(|n| {
+                prefix.clear();
+                for (i, word) in written.split_whitespace().take(n).enumerate() {
+                    if i > 0 {
+                        prefix.push(' ');
+                    }
+                    prefix.push_str(word);
+                }
+                crate::rules::lexicon_key_into(prefix, key);
+                // The map is keyed by (kind, String): lend it the buffer
+                // for the probe instead of allocating a key.
+                let probe = (kind, std::mem::take(key));
+                let found = self.names.get(&probe).copied();
+                *key = probe.1;
+                let (ri, ei) = found?;
+                match &self.rules[ri].matcher {
+                    Matcher::Gazetteer(entries) => entries.get(ei),
+                    Matcher::Pattern(_) => None,
+                }
+            })
         })
     }
 }
@@ -337,8 +424,16 @@ impl Run<'_> {
     /// The fact key of a kept candidate, or `None` for a suppressing match or
     /// a date that cannot be resolved.
     fn key(&self, set: &RuleSet, c: &Candidate) -> Option<FactKey> {
+        self.key_ref(set, c).map(|k| k.to_owned())
+    }
+
+    /// The fact key of a kept candidate, borrowed from its draft: building
+    /// facts compares and groups keys for every mention, but needs an owned
+    /// key only once per fact.
+    fn key_ref<'k>(&self, set: &RuleSet, c: &'k Candidate) -> Option<KeyRef<'k>> {
         let kind = set.rules[c.rule].kind;
-        let key = match &c.draft {
+        let key = |value| KeyRef { kind, value, role: None, represents: None, qualifier: None, outcome: None };
+        Some(match &c.draft {
             Draft::Suppress => return None,
             Draft::Date(start, end) => {
                 let s = value::resolve_date(start, self.article_date)?;
@@ -346,40 +441,49 @@ impl Run<'_> {
                     Some(e) => format!("{s}/{}", value::resolve_date(e, self.article_date)?),
                     None => s,
                 };
-                FactKey::new(kind, Value::Text(v))
+                key(ValueRef::Text(Cow::Owned(v)))
             }
-            Draft::Envoy { name, role, represents } => {
-                let mut k = FactKey::new(kind, Value::Text(name.clone()));
-                k.role = role.clone();
-                k.represents = represents.clone();
-                k
-            }
+            Draft::Envoy { name, role, represents } => KeyRef {
+                role: role.as_deref(),
+                represents: represents.as_deref(),
+                ..key(ValueRef::Text(Cow::Borrowed(name)))
+            },
             Draft::Casualty { count, qualifier, outcome } => {
-                let mut k = FactKey::new(kind, Value::Count(*count));
-                k.qualifier = Some(qualifier.clone());
-                k.outcome = Some(outcome.clone());
-                k
+                KeyRef { qualifier: Some(qualifier), outcome: Some(outcome), ..key(ValueRef::Count(*count)) }
             }
-            Draft::Location(name) => FactKey::new(kind, Value::Text(name.clone())),
-        };
-        Some(key)
+            Draft::Location(name) => key(ValueRef::Text(Cow::Borrowed(name))),
+        })
     }
 
     /// The facts: one per key, mentions in text order, spans in the original.
     pub(crate) fn facts(&self, set: &RuleSet, original: &str) -> Vec<Fact> {
-        let mut facts: BTreeMap<FactKey, Vec<Mention>> = BTreeMap::new();
-        for c in &self.kept {
-            let Some(key) = self.key(set, c) else { continue };
-            let (start, end) = (self.text.original_start(c.start), self.text.original_end(c.end));
-            let mention =
-                Mention { text: original[start..end].to_string(), start, end, rule: set.rules[c.rule].id.clone() };
-            facts.entry(key).or_default().push(mention);
-        }
-        facts
-            .into_iter()
-            .map(|(key, mut mentions)| {
-                mentions.sort();
-                Fact { key, mentions }
+        // Sorting (key, index) pairs groups the mentions of each fact and
+        // orders the facts as `FactKey` does.
+        let mut keyed: Vec<(KeyRef, usize)> =
+            self.kept.iter().enumerate().filter_map(|(i, c)| Some((self.key_ref(set, c)?, i))).collect();
+        keyed.sort_unstable();
+        keyed
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|group| {
+                let mut mentions: Vec<Mention> = group
+                    .iter()
+                    .map(|&(_, i)| {
+                        let c = &self.kept[i];
+                        let (start, end) = (self.text.original_start(c.start), self.text.original_end(c.end));
+                        Mention {
+                            text: original[start..end].to_string(),
+                            start,
+                            end,
+                            rule: set.rules[c.rule].id.clone(),
+                        }
+                    })
+                    .collect();
+                // Mentions come in text order; they are sorted by surface
+                // text first only when a fact is written several ways.
+                if !mentions.is_sorted() {
+                    mentions.sort();
+                }
+                Fact { key: group[0].0.to_owned(), mentions }
             })
             .collect()
     }

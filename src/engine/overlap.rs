@@ -9,38 +9,51 @@
 //! place it names. The order is total, so the result does not depend on the
 //! order candidates were found in.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
 
 use super::{Candidate, Dropped, Observer};
 use crate::rules::RuleSet;
 
+/// The sort key of a candidate, best first: priority, length, start, rule,
+/// then the index it was found at.
+type Rank = (Reverse<i32>, Reverse<usize>, usize, usize, usize);
+
 /// Keeps the best non-overlapping candidates, returned in text order.
 /// Each dropped candidate is reported to `observer` with the rule that beat it.
-pub(crate) fn resolve(set: &RuleSet, mut candidates: Vec<Candidate>, observer: &mut impl Observer) -> Vec<Candidate> {
-    candidates.sort_by(|a, b| {
-        let (ra, rb) = (&set.rules[a.rule], &set.rules[b.rule]);
-        rb.priority
-            .cmp(&ra.priority)
-            .then((b.end - b.start).cmp(&(a.end - a.start)))
-            .then(a.start.cmp(&b.start))
-            .then(a.rule.cmp(&b.rule))
-    });
-    // start -> (end, index in `kept`) of every kept candidate; kept spans
-    // never overlap, so the last one starting before a candidate's end is
-    // the only one that can overlap it.
-    let mut taken: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    let mut kept: Vec<Candidate> = Vec::new();
-    for c in candidates {
-        match taken.range(..c.end).next_back() {
-            Some((_, &(end, winner))) if end > c.start => {
-                observer.dropped(c.rule, c.start, c.end, Dropped::Overlap { winner: kept[winner].rule })
+pub(crate) fn resolve<'s>(
+    set: &RuleSet,
+    candidates: Vec<Candidate<'s>>,
+    observer: &mut impl Observer,
+) -> Vec<Candidate<'s>> {
+    // Best first. The candidate's index is the last key, so equal
+    // candidates keep the order they were found in (as a stable sort would)
+    // and the unstable sort of plain tuples can be used: it runs for every
+    // article, over a few dozen candidates, and must not dominate.
+    let mut order: Vec<Rank> = candidates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (Reverse(set.rules[c.rule].priority), Reverse(c.end - c.start), c.start, c.rule, i))
+        .collect();
+    order.sort_unstable();
+    // (start, end, rule) of every kept candidate, by start; kept spans never
+    // overlap, so the last one starting before a candidate's end is the only
+    // one that can overlap it.
+    let mut taken: Vec<(usize, usize, usize)> = Vec::with_capacity(order.len());
+    let mut keep = vec![false; candidates.len()];
+    for &(_, _, start, rule, i) in &order {
+        let end = candidates[i].end;
+        let at = taken.partition_point(|&(s, _, _)| s < end);
+        match at.checked_sub(1).map(|j| taken[j]) {
+            Some((_, kept_end, winner)) if kept_end > start => {
+                observer.dropped(rule, start, end, Dropped::Overlap { winner })
             }
             _ => {
-                taken.insert(c.start, (c.end, kept.len()));
-                kept.push(c);
+                taken.insert(at, (start, end, rule));
+                keep[i] = true;
             }
         }
     }
-    kept.sort_by_key(|c| (c.start, c.end, c.rule));
+    let mut kept: Vec<Candidate> = candidates.into_iter().zip(keep).filter_map(|(c, k)| k.then_some(c)).collect();
+    kept.sort_unstable_by_key(|c| (c.start, c.end, c.rule));
     kept
 }

@@ -6,6 +6,8 @@
 //! after overlaps are settled, so a header date found anywhere in the article
 //! serves every yearless date in it.
 
+use std::borrow::Cow;
+
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -13,16 +15,21 @@ use crate::article::{Language, PartialDate};
 use crate::rules::{Direction, Lexicons};
 
 /// What a match says, before it is resolved against the article's date.
+///
+/// Names and attributes are borrowed from the rule set (`'s`) where they
+/// come from it (a gazetteer entry, a lexicon value, a rule's `set:`), which
+/// is nearly always: a draft is made for every match, and most matches are
+/// gazetteer names.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Draft {
+pub(crate) enum Draft<'s> {
     /// A date, or a range `start/end`.
     Date(DateExpr, Option<DateExpr>),
     /// An envoy with attributes.
-    Envoy { name: String, role: Option<String>, represents: Option<String> },
+    Envoy { name: Cow<'s, str>, role: Option<Cow<'s, str>>, represents: Option<Cow<'s, str>> },
     /// A casualty figure.
-    Casualty { count: u64, qualifier: String, outcome: String },
+    Casualty { count: u64, qualifier: Cow<'s, str>, outcome: Cow<'s, str> },
     /// A location.
-    Location(String),
+    Location(Cow<'s, str>),
     /// A suppressing match: wins overlaps, states nothing.
     Suppress,
 }
@@ -63,7 +70,7 @@ pub(crate) struct DateFields<'t> {
 }
 
 /// Builds a date draft; `None` when the fields do not make a real date.
-pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -> Option<Draft> {
+pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -> Option<Draft<'static>> {
     if let Some(w) = f.weekday {
         let n: i8 = lex.lookup("weekday", w)?.parse().ok()?;
         let wd = Weekday::from_monday_one_offset(n).ok()?;

@@ -115,7 +115,8 @@ pub(crate) struct Lexicons {
 impl Lexicons {
     /// The canonical value of a surface form, ignoring case and spacing.
     pub fn lookup(&self, lexicon: &str, form: &str) -> Option<&str> {
-        self.map.get(lexicon)?.get(&lexicon_key(form)).map(String::as_str)
+        let map = self.map.get(lexicon)?;
+        with_lexicon_key(form, |key| map.get(key).map(String::as_str))
     }
 
     /// Whether `value` is a canonical value of `lexicon`.
@@ -126,9 +127,53 @@ impl Lexicons {
 
 /// The lookup key of a lexicon form: NFC, lower case, single spaces.
 pub(crate) fn lexicon_key(form: &str) -> String {
+    let mut key = String::new();
+    lexicon_key_into(form, &mut key);
+    key
+}
+
+/// Writes the [`lexicon_key`] of `form` into `key`, reusing its buffer.
+///
+/// Extraction looks a form up for nearly every match (months, counts,
+/// qualifiers, names): the common ASCII case is lower-cased and spaced in
+/// one pass, with no allocation once the buffer has grown.
+pub(crate) fn lexicon_key_into(form: &str, key: &mut String) {
+    key.clear();
+    if form.is_ascii() {
+        // NFC leaves ASCII alone, and lower-casing it is per byte.
+        for word in form.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return;
+    }
     use unicode_normalization::UnicodeNormalization;
     let lower: String = form.nfc().collect::<String>().to_lowercase();
-    lower.split_whitespace().collect::<Vec<_>>().join(" ")
+    for word in lower.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.push_str(word);
+    }
+}
+
+/// Calls `f` with the [`lexicon_key`] of `form`, built in a buffer kept per
+/// thread (lookups happen on rayon's threads, one article at a time each).
+pub(crate) fn with_lexicon_key<R>(form: &str, f: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    KEY.with(|key| match key.try_borrow_mut() {
+        Ok(mut key) => {
+            lexicon_key_into(form, &mut key);
+            f(&key)
+        }
+        // Only if `f` itself looks a key up: never in this crate, but
+        // correct all the same.
+        Err(_) => f(&lexicon_key(form)),
+    })
 }
 
 impl RuleSet {
