@@ -97,7 +97,7 @@ struct Home<'a> {
 impl<'a> Home<'a> {
     fn new(article: &'a Article) -> Option<Home<'a>> {
         let paragraphs: Vec<&str> = article.text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        (!paragraphs.is_empty()).then(|| Home {
+        (!paragraphs.is_empty()).then_some(Home {
             language: article.language,
             published: article.published,
             paragraphs,
