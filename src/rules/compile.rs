@@ -1,5 +1,6 @@
 //! From raw YAML to a checked, compiled [`RuleSet`], with located errors.
 
+use rayon::prelude::*;
 use regex::{Regex, RegexBuilder};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -60,26 +61,43 @@ pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadEr
     let expander = Expander { macros: &macros, lexicons: &lexicon_forms };
     expander.check_macros(&mut errors);
 
-    let mut rules = Vec::new();
-    let mut patterns = Vec::new();
-    let mut seen: HashMap<String, Location> = HashMap::new();
-    let mut examples = Vec::new();
+    // Ids are checked in file order; the rules themselves (parsing and
+    // compiling their regexes, most of the load time) are compiled in
+    // parallel, and their results and errors taken back in file order.
+    let mut seen: HashMap<&str, Location> = HashMap::new();
+    let mut jobs = Vec::new();
     for (src, raw) in &files {
         for (index, rr) in raw.rules.iter().enumerate() {
             let at = src.rule(index);
-            if let Some(first) = seen.get(&rr.id) {
-                errors.push(RuleError::DuplicateId { at: at.clone(), rule: rr.id.clone(), first: first.clone() });
-            } else {
-                seen.insert(rr.id.clone(), at.clone());
-            }
-            let ctx = RuleCtx { src, index, raw: rr, lexicons: &lexicons };
-            if let Some((rule, pattern)) = ctx.compile(raw, &expander, &mut errors) {
-                examples.push(ctx.examples());
-                if let Some(p) = pattern {
-                    patterns.push((rules.len(), p));
+            let duplicate = match seen.get(rr.id.as_str()) {
+                Some(first) => Some(RuleError::DuplicateId { at, rule: rr.id.clone(), first: first.clone() }),
+                None => {
+                    seen.insert(&rr.id, at);
+                    None
                 }
-                rules.push(rule);
+            };
+            jobs.push((RuleCtx { src, index, raw: rr, lexicons: &lexicons }, raw, duplicate));
+        }
+    }
+    let compiled: Vec<_> = jobs
+        .into_par_iter()
+        .map(|(ctx, raw, duplicate)| {
+            let mut errors: Vec<RuleError> = duplicate.into_iter().collect();
+            let compiled = ctx.compile(raw, &expander, &mut errors).map(|c| (c, ctx.examples()));
+            (compiled, errors)
+        })
+        .collect();
+    let mut rules = Vec::new();
+    let mut patterns = Vec::new();
+    let mut examples = Vec::new();
+    for (compiled, rule_errors) in compiled {
+        errors.extend(rule_errors);
+        if let Some(((rule, pattern), rule_examples)) = compiled {
+            examples.push(rule_examples);
+            if let Some(p) = pattern {
+                patterns.push((rules.len(), p));
             }
+            rules.push(rule);
         }
     }
     if !errors.is_empty() {
@@ -580,46 +598,65 @@ pub(super) fn assemble(
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.
+///
+/// Rules are checked in parallel (a rule set's examples are a large part of
+/// its load time); the errors keep the order of the rules and examples.
 fn check_examples(set: &RuleSet, examples: &[Vec<Example>], errors: &mut Vec<RuleError>) {
-    for (ri, rule) in set.rules.iter().enumerate() {
-        for ex in &examples[ri] {
-            let mut article = Article::from_text("example", ex.text.clone());
-            if let Some(lang) = ex.expect.as_ref().and_then(|e| e.language).or(rule.language) {
-                article.language = lang;
-            }
-            article.published = ex.expect.as_ref().and_then(|e| e.published);
-            article.split = Split::Dev;
-            let run = engine::run(set, &article, &mut engine::Quiet);
-            let produced: Vec<String> = run.outcomes_of(set, ri);
-            match &ex.expect {
-                Some(expect) => {
-                    let ok = run.facts_of(set, ri).iter().any(|key| {
-                        key.value.to_string() == expect.value
-                            && opt_eq(&expect.role, &key.role)
-                            && opt_eq(&expect.represents, &key.represents)
-                            && opt_eq(&expect.qualifier, &key.qualifier)
-                            && opt_eq(&expect.outcome, &key.outcome)
-                    }) || (rule.suppress
-                        && produced.iter().any(|p| p == &format!("claims {:?}", expect.value)));
-                    if !ok {
-                        errors.push(RuleError::Example {
-                            at: ex.at.clone(),
-                            rule: rule.id.clone(),
-                            text: ex.text.clone(),
-                            expected: describe_expect(expect),
-                            got: describe_got(&produced, &run.all_outcomes(set)),
-                        });
-                    }
+    let per_rule: Vec<Vec<RuleError>> = set
+        .rules
+        .par_iter()
+        .enumerate()
+        .map(|(ri, rule)| {
+            let mut errors = Vec::new();
+            check_rule_examples(set, ri, rule, &examples[ri], &mut errors);
+            errors
+        })
+        .collect();
+    errors.extend(per_rule.into_iter().flatten());
+}
+
+/// Runs one rule's examples and counterexamples through the whole set.
+fn check_rule_examples(set: &RuleSet, ri: usize, rule: &Rule, examples: &[Example], errors: &mut Vec<RuleError>) {
+    for ex in examples {
+        // The language is detected only when neither the example nor the
+        // rule gives it: detection is slow next to the example itself.
+        let language = ex.expect.as_ref().and_then(|e| e.language).or(rule.language);
+        let article = Article {
+            id: "example".into(),
+            language: language.unwrap_or_else(|| Language::detect(&ex.text)),
+            text: ex.text.clone(),
+            published: ex.expect.as_ref().and_then(|e| e.published),
+            split: Split::Dev,
+        };
+        let run = engine::run(set, &article, &mut engine::Quiet);
+        let produced: Vec<String> = run.outcomes_of(set, ri);
+        match &ex.expect {
+            Some(expect) => {
+                let ok = run.facts_of(set, ri).iter().any(|key| {
+                    key.value.to_string() == expect.value
+                        && opt_eq(&expect.role, &key.role)
+                        && opt_eq(&expect.represents, &key.represents)
+                        && opt_eq(&expect.qualifier, &key.qualifier)
+                        && opt_eq(&expect.outcome, &key.outcome)
+                }) || (rule.suppress && produced.iter().any(|p| p == &format!("claims {:?}", expect.value)));
+                if !ok {
+                    errors.push(RuleError::Example {
+                        at: ex.at.clone(),
+                        rule: rule.id.clone(),
+                        text: ex.text.clone(),
+                        expected: describe_expect(expect),
+                        got: describe_got(&produced, &run.all_outcomes(set)),
+                    });
                 }
-                None => {
-                    if !produced.is_empty() {
-                        errors.push(RuleError::Counterexample {
-                            at: ex.at.clone(),
-                            rule: rule.id.clone(),
-                            text: ex.text.clone(),
-                            got: produced.join("; "),
-                        });
-                    }
+            }
+            None => {
+                if !produced.is_empty() {
+                    errors.push(RuleError::Counterexample {
+                        at: ex.at.clone(),
+                        rule: rule.id.clone(),
+                        text: ex.text.clone(),
+                        got: produced.join("; "),
+                    });
                 }
             }
         }
