@@ -29,6 +29,7 @@ mod fact;
 pub mod report;
 mod rules;
 pub mod scale;
+pub mod stream;
 
 pub use article::{Article, ArticleError, Corpus, Language, PartialDate, Split};
 pub use fact::{Fact, FactKey, Kind, Mention, Value};

@@ -5,12 +5,13 @@
 //! error or an input that cannot be loaded.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{BufRead, Write};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use factrules::eval::{evaluate, Golden, Score};
-use factrules::{report, Article, Corpus, Extraction, RuleSet};
+use factrules::{report, stream, Corpus, Extraction, RuleSet};
 
 #[derive(Parser)]
 #[command(
@@ -136,16 +137,15 @@ fn write_failure(e: std::io::Error) -> Failure {
 
 fn extract(paths: Vec<PathBuf>, rules: Option<PathBuf>, format: ExtractFormat) -> Result<u8, Failure> {
     let rules = load_rules(rules)?;
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
     if let ExtractFormat::Jsonl = format {
         if !paths.is_empty() {
             return Err(usage("--format jsonl reads articles from standard input; give no PATH"));
         }
-        extract_jsonl(&rules, &mut out)?;
-        out.flush().map_err(write_failure)?;
+        extract_jsonl(&rules)?;
         return Ok(0);
     }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
     let paths = if paths.is_empty() { vec![bundled("corpus")] } else { paths };
     let corpus = Corpus::load(&paths)?;
     let extractions = rules.extract_all(&corpus.articles);
@@ -164,33 +164,31 @@ fn extract(paths: Vec<PathBuf>, rules: Option<PathBuf>, format: ExtractFormat) -
     Ok(0)
 }
 
-/// Lines read and extracted together: bounds memory whatever the input size,
-/// while giving every core work.
-const JSONL_BATCH: usize = 1024;
-
-fn extract_jsonl(rules: &RuleSet, out: &mut impl Write) -> Result<(), Failure> {
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines().enumerate();
-    loop {
-        let mut batch = Vec::with_capacity(JSONL_BATCH);
-        for (i, line) in lines.by_ref() {
-            let line = line.map_err(|e| usage(&format!("standard input, line {}: {e}", i + 1)))?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            batch.push(Article::from_json_line(&line, i + 1)?);
-            if batch.len() == JSONL_BATCH {
-                break;
-            }
+/// Streams standard input to standard output (see `factrules::stream`),
+/// with a progress bar on standard error when it is a terminal: a batch
+/// engine that captures standard error gets nothing there but errors.
+fn extract_jsonl(rules: &RuleSet) -> Result<(), Failure> {
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg} articles, {bytes} read ({bytes_per_sec}), {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(200));
+        bar
+    });
+    let input = std::io::BufReader::with_capacity(1 << 16, std::io::stdin());
+    let output = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let result = stream::extract_jsonl(rules, input, output, |done| {
+        if let Some(bar) = &bar {
+            bar.set_position(done.bytes);
+            bar.set_message(done.articles.to_string());
         }
-        if batch.is_empty() {
-            return Ok(());
-        }
-        for extraction in rules.extract_all(&batch) {
-            serde_json::to_writer(&mut *out, &extraction).map_err(|e| usage(&e.to_string()))?;
-            out.write_all(b"\n").map_err(write_failure)?;
-        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
     }
+    result?;
+    Ok(())
 }
 
 fn eval(

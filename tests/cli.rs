@@ -23,8 +23,14 @@ fn factrules_with_input(args: &[&str], input: &[u8]) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child.stdin.take().expect("piped stdin").write_all(input).expect("input written");
-    child.wait_with_output().expect("the binary finishes")
+    // Written from another thread: a streaming child writes output while it
+    // reads, and would block on a full pipe if nobody read it meanwhile.
+    let mut stdin = child.stdin.take().expect("piped stdin");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let output = child.wait_with_output().expect("the binary finishes");
+    writer.join().expect("the input writer finishes").expect("input written");
+    output
 }
 
 #[test]
@@ -125,4 +131,30 @@ fn a_bad_json_line_names_its_line() {
         factrules_with_input(&["extract", "--format", "jsonl"], b"{\"id\": \"a\", \"text\": \"x\"}\n{\"id\": 3}\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("standard input, line 2"));
+}
+
+#[test]
+fn jsonl_keeps_input_order_over_many_batches_and_shows_no_progress_off_a_terminal() {
+    // Several batches of the stream, extracted in parallel: the output must
+    // still follow the input line by line. Standard error is a pipe here,
+    // not a terminal, so the progress bar must stay silent.
+    let n = 2000;
+    let input: String = (0..n)
+        .map(|i| {
+            let text =
+                if i % 2 == 0 { "Talks in Moscow on Friday." } else { "khoảng 30.000 người thiệt mạng" };
+            format!("{{\"id\": \"a{i}\", \"text\": \"{text}\", \"published\": \"2020-10-09\"}}\n")
+        })
+        .collect();
+    let out = factrules_with_input(&["extract", "--format", "jsonl"], input.as_bytes());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "no progress off a terminal: {:?}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), n);
+    for (i, line) in lines.iter().enumerate() {
+        assert_eq!(line["article"], format!("a{i}"));
+        let has_moscow = line["facts"].as_array().unwrap().iter().any(|f| f["value"] == "Moscow");
+        assert_eq!(has_moscow, i % 2 == 0, "{line}");
+    }
 }
