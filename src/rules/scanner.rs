@@ -90,7 +90,8 @@ impl Scanner {
     pub(crate) fn new(patterns: &[&str], aliases: &[&str]) -> Result<Scanner, String> {
         let escaped: Vec<String> = aliases.iter().map(|a| regex_syntax::escape(a)).collect();
         let all: Vec<&str> = patterns.iter().copied().chain(escaped.iter().map(String::as_str)).collect();
-        let nfa_config = || thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
+        let nfa_config =
+            || thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
         let dfa_config = || {
             DFA::config()
                 .match_kind(MatchKind::All)
