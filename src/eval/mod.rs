@@ -228,6 +228,17 @@ impl std::fmt::Display for Group {
     }
 }
 
+impl Group {
+    /// Whether an article belongs to the group.
+    pub fn contains(&self, article: &ArticleScore) -> bool {
+        match *self {
+            Group::All => true,
+            Group::Split(s) => article.split == s,
+            Group::Language(l) => article.language == l,
+        }
+    }
+}
+
 impl Score {
     /// Counts per kind over the articles of a group; `None` if it has none.
     pub fn group(&self, group: Group) -> Option<BTreeMap<Kind, Counts>> {
@@ -246,14 +257,7 @@ impl Score {
 
     /// The articles of a group.
     pub fn members(&self, group: Group) -> Vec<&ArticleScore> {
-        self.articles
-            .iter()
-            .filter(|a| match group {
-                Group::All => true,
-                Group::Split(s) => a.split == s,
-                Group::Language(l) => a.language == l,
-            })
-            .collect()
+        self.articles.iter().filter(|a| group.contains(a)).collect()
     }
 
     /// The groups that have articles: all, then each split, then each language.
