@@ -6,11 +6,14 @@
 //!
 //! ```text
 //! rules/*.yaml -> rules (parse, validate, compile) -> engine (normalise text,
-//! match, build facts) -> eval (align with goldens, score) -> report
+//! match, build facts) -> eval (align with goldens, score) -> inspect (trace
+//! matches, per-rule statistics, compare rule sets) -> report
 //! ```
 //!
 //! A stage never reaches back up: the engine knows nothing of goldens, and
-//! evaluation knows nothing of YAML rules.
+//! evaluation knows nothing of YAML rules. `inspect` serves the tools rule
+//! authors run beside `cargo test` (`compare`, `stats`, `explain`, `lint`,
+//! `profile`); extraction never goes through it.
 //!
 //! ```no_run
 //! use factrules::{Article, RuleSet};
@@ -26,6 +29,7 @@ mod article;
 mod engine;
 pub mod eval;
 mod fact;
+pub mod inspect;
 pub mod report;
 mod rules;
 

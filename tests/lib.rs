@@ -3,8 +3,13 @@
 
 mod cli;
 mod errors;
+mod explain;
+mod fixture;
 mod golden;
+mod lint;
+mod profile;
 mod properties;
+mod stats;
 
 use factrules::RuleSet;
 use std::path::{Path, PathBuf};

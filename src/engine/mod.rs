@@ -14,6 +14,7 @@
 mod normalize;
 mod observe;
 mod overlap;
+mod replay;
 mod value;
 
 use regex::Captures;
@@ -25,6 +26,7 @@ use crate::rules::{Boundaries, Matcher, Rule, RuleSet};
 use crate::Extraction;
 use normalize::Normalized;
 pub(crate) use observe::{Dropped, Observer, Quiet};
+pub(crate) use replay::Valued;
 use value::{DateFields, Draft};
 
 /// A match that made a valid draft.

@@ -1,6 +1,20 @@
 //! Reports: accuracy tables for people and JSON for scripts.
 //!
-//! Reports only format what evaluation computed; they decide nothing.
+//! Reports: accuracy tables for people and JSON for scripts.
+//!
+//! Reports only format what evaluation and inspection computed; they
+//! decide nothing.
+
+mod explain;
+mod lint;
+mod profile;
+mod stats;
+mod table;
+
+pub use explain::explain_table;
+pub use lint::lint_listing;
+pub use profile::profile_table;
+pub use stats::stats_table;
 
 use std::fmt::Write;
 

@@ -15,6 +15,7 @@
 
 mod compile;
 mod error;
+pub(crate) mod lint;
 mod locate;
 mod raw;
 
