@@ -1,8 +1,9 @@
 //! The `factrules` command line: wires rules, engine, evaluation and reports.
 //!
 //! Exit status: 0 success; 1 the rules disagree with the goldens in a way the
-//! goldens do not record (or a golden is missing or unjudged); 2 a usage
-//! error, an input that cannot be loaded, or a `lint` error.
+//! goldens do not record (or a golden is missing or unjudged), or `compare`
+//! finds that accuracy dropped; 2 a usage error, an input that cannot be
+//! loaded, or a `lint` error.
 
 mod cli;
 
@@ -59,6 +60,9 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
     },
+    /// Compare two versions of the rules: accuracy with confidence intervals, flipped facts and
+    /// the rule to blame, speed. Exit status 1 when accuracy drops.
+    Compare(cli::compare::Args),
     /// Per-rule statistics: matches, facts, true and false positives, dead and shadowed rules,
     /// overlapping pairs, and each rule's worth beside its share of the time.
     Stats(cli::stats::Args),
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
         Command::Eval { rules, corpus, golden, per_article, known, format } => {
             eval(rules, corpus, golden, per_article, known, format)
         }
+        Command::Compare(args) => cli::compare::run(args),
         Command::Stats(args) => cli::stats::run(args),
         Command::Explain(args) => cli::explain::run(args),
         Command::Lint(args) => cli::lint::run(args),

@@ -102,6 +102,17 @@ impl Fixture {
         self.write(relative, &text.replacen(from, to, 1));
     }
 
+    /// Copies `rules/` to a new folder `name/` beside it.
+    pub fn copy_rules(&self, name: &str) -> PathBuf {
+        let to = self.path(name);
+        std::fs::create_dir_all(&to).expect("folder created");
+        for entry in std::fs::read_dir(self.path("rules")).expect("rules/ exists") {
+            let from = entry.expect("an entry").path();
+            std::fs::copy(&from, to.join(from.file_name().expect("a file name"))).expect("file copied");
+        }
+        to
+    }
+
     /// Runs `factrules` in the fixture's folder.
     pub fn run(&self, args: &[&str]) -> Output {
         run_in(self.dir.path(), args)

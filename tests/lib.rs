@@ -2,6 +2,7 @@
 //! test binary is another link step.
 
 mod cli;
+mod compare;
 mod errors;
 mod explain;
 mod fixture;

@@ -5,9 +5,11 @@
 //! table or as JSON. Files and git are read here and only here: the library
 //! gets rule sets, articles and goldens.
 
+pub(crate) mod compare;
 pub(crate) mod explain;
 pub(crate) mod lint;
 pub(crate) mod profile;
+mod revision;
 pub(crate) mod stats;
 
 use clap::ValueEnum;

@@ -8,6 +8,7 @@
 //! [`report`](crate::report) prints what it computed. It never reads files
 //! or runs git: the command line hands it rule sets, articles and goldens.
 
+pub mod compare;
 pub mod explain;
 pub mod lint;
 pub mod profile;

@@ -5,12 +5,14 @@
 //! Reports only format what evaluation and inspection computed; they
 //! decide nothing.
 
+mod compare;
 mod explain;
 mod lint;
 mod profile;
 mod stats;
 mod table;
 
+pub use compare::compare_table;
 pub use explain::explain_table;
 pub use lint::lint_listing;
 pub use profile::profile_table;
