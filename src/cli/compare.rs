@@ -1,26 +1,24 @@
 //! `factrules compare [BASE] [HEAD]`: what a rule change did.
 
-use std::path::PathBuf;
-
-use super::{emit, revision, Format, Inputs};
-use crate::{bundled, Failure};
+use super::{emit, revision, Format, Goldens, Workspace};
+use crate::Failure;
 use factrules::inspect::compare::{compare, Options, Side};
 use factrules::report;
 
 #[derive(clap::Args)]
 pub(crate) struct Args {
-    /// The base rules: a folder, or a git revision of the rules folder [default: HEAD].
+    /// The base rules: a folder, or a git revision of the rules folder (read from its
+    /// repository at its path) [default: HEAD].
     #[arg(value_name = "BASE")]
     base: Option<String>,
-    /// The head rules: a folder, or a git revision [default: the rules folder in the working tree].
+    /// The head rules: a folder, or a git revision [default: the rules folder as it is].
     #[arg(value_name = "HEAD")]
     head: Option<String>,
-    /// The working rules folder, whose repository and path revisions are read from
-    /// [default: ./rules, else the bundled rules].
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    /// The rules folder (the default head, and where revisions are read from), and the articles.
     #[command(flatten)]
-    inputs: Inputs,
+    workspace: Workspace,
+    #[command(flatten)]
+    goldens: Goldens,
     /// Bootstrap resamples per confidence interval.
     #[arg(long, default_value_t = Options::default().resamples)]
     resamples: usize,
@@ -37,7 +35,7 @@ pub(crate) struct Args {
 
 /// Exit status 1 when some F1 dropped, so the command can gate a commit.
 pub(crate) fn run(args: Args) -> Result<u8, Failure> {
-    let rules_dir = args.rules.clone().unwrap_or_else(|| bundled("rules"));
+    let rules_dir = args.workspace.rules_dir();
     let base_spec = args.base.as_deref().unwrap_or("HEAD");
     let (base_label, base) = revision::load(base_spec, &rules_dir)?;
     let (head_label, head) = match &args.head {
@@ -47,8 +45,8 @@ pub(crate) fn run(args: Args) -> Result<u8, Failure> {
             (format!("{label} (working tree)"), set)
         }
     };
-    let corpus = args.inputs.corpus()?;
-    let goldens = args.inputs.goldens(&corpus)?;
+    let corpus = args.workspace.corpus()?;
+    let goldens = args.goldens.read(&corpus)?;
     let options = Options { resamples: args.resamples.max(1), seed: args.seed, rounds: args.rounds.max(1) };
     let comparison = compare(
         Side { label: &base_label, rules: &base },

@@ -1,9 +1,9 @@
 //! `factrules explain ARTICLE`: one article, match by match.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{emit, Format, Inputs};
-use crate::{load_rules, usage, Failure};
+use super::{emit, Format, Goldens, Workspace};
+use crate::{usage, Failure};
 use factrules::eval::Golden;
 use factrules::inspect::explain::explain;
 use factrules::{report, Article, Corpus};
@@ -13,20 +13,19 @@ pub(crate) struct Args {
     /// An article id of the corpus (or a prefix of one that only it has), or a path to a .txt file.
     #[arg(value_name = "ARTICLE")]
     article: String,
-    /// Folder of rule files [default: ./rules, else the bundled rules].
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
     #[command(flatten)]
-    inputs: Inputs,
+    workspace: Workspace,
+    #[command(flatten)]
+    goldens: Goldens,
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     format: Format,
 }
 
 pub(crate) fn run(args: Args) -> Result<u8, Failure> {
-    let rules = load_rules(args.rules.clone())?;
+    let rules = args.workspace.rules()?;
     let article = find(&args)?;
-    let golden = Golden::read(&args.inputs.golden_dir(), &article.id)?;
+    let golden = Golden::read(&args.goldens.dir(), &article.id)?;
     let explanation = explain(&rules, &article, golden.as_ref());
     emit(args.format, &explanation, report::explain_table)?;
     Ok(0)
@@ -38,7 +37,7 @@ fn find(args: &Args) -> Result<Article, Failure> {
     if path.is_file() {
         return Ok(Article::read(path)?);
     }
-    let corpus: Corpus = args.inputs.corpus()?;
+    let corpus: Corpus = args.workspace.corpus()?;
     let wanted = args.article.as_str();
     if let Some(a) = corpus.articles.iter().find(|a| a.id == wanted) {
         return Ok(a.clone());

@@ -17,34 +17,52 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::{bundled, usage, write_failure, Failure};
+use crate::{bundled, load_rules, usage, write_failure, Failure};
 use factrules::eval::Golden;
-use factrules::Corpus;
+use factrules::{Corpus, RuleSet};
 
-/// The articles and goldens a command runs over.
+/// The rules and the articles a command runs over.
 #[derive(clap::Args)]
-pub(crate) struct Inputs {
+pub(crate) struct Workspace {
+    /// Folder of rule files [default: ./rules, else the bundled rules].
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
     /// Folder of articles [default: ./corpus, else the bundled corpus].
     #[arg(long, value_name = "DIR")]
     corpus: Option<PathBuf>,
+}
+
+impl Workspace {
+    fn rules_dir(&self) -> PathBuf {
+        self.rules.clone().unwrap_or_else(|| bundled("rules"))
+    }
+
+    fn rules(&self) -> Result<RuleSet, Failure> {
+        load_rules(Some(self.rules_dir()))
+    }
+
+    fn corpus(&self) -> Result<Corpus, Failure> {
+        Ok(Corpus::load(&[self.corpus.clone().unwrap_or_else(|| bundled("corpus"))])?)
+    }
+}
+
+/// The goldens the articles are judged against.
+#[derive(clap::Args)]
+pub(crate) struct Goldens {
     /// Folder of goldens [default: ./golden, else the bundled goldens].
     #[arg(long, value_name = "DIR")]
     golden: Option<PathBuf>,
 }
 
-impl Inputs {
-    fn corpus(&self) -> Result<Corpus, Failure> {
-        Ok(Corpus::load(&[self.corpus.clone().unwrap_or_else(|| bundled("corpus"))])?)
-    }
-
-    fn golden_dir(&self) -> PathBuf {
+impl Goldens {
+    fn dir(&self) -> PathBuf {
         self.golden.clone().unwrap_or_else(|| bundled("golden"))
     }
 
     /// The goldens of the corpus's articles, by id; articles without one are
     /// said on standard error, since they count for nothing in the scores.
-    fn goldens(&self, corpus: &Corpus) -> Result<BTreeMap<String, Golden>, Failure> {
-        let goldens = Golden::read_all(&self.golden_dir(), corpus.articles.iter().map(|a| a.id.as_str()))?;
+    fn read(&self, corpus: &Corpus) -> Result<BTreeMap<String, Golden>, Failure> {
+        let goldens = Golden::read_all(&self.dir(), corpus.articles.iter().map(|a| a.id.as_str()))?;
         let missing: Vec<&str> =
             corpus.articles.iter().map(|a| a.id.as_str()).filter(|id| !goldens.contains_key(*id)).collect();
         if !missing.is_empty() {

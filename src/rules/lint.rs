@@ -139,27 +139,19 @@ pub(crate) fn lint_sources(sources: &[(PathBuf, String)]) -> Vec<Finding> {
 }
 
 fn examples(files: &[(Source, RawFile)], out: &mut Vec<Finding>) {
+    const HELP_EXAMPLES: &str =
+        "add `examples:` taken from real wording: loading checks each one, so a later change cannot break the rule unnoticed";
+    const HELP_COUNTER: &str =
+        "add `counterexamples:`, texts the rule must not match, to keep it from growing too greedy";
     for (src, raw) in files {
         for (i, rule) in raw.rules.iter().enumerate() {
-            if rule.examples.is_empty() {
-                out.push(Finding::new(
-                    Severity::Warning,
-                    Check::NoExamples,
-                    src.rule(i),
-                    Some(rule.id.clone()),
-                    format!("rule `{}` has no examples", rule.id),
-                    "add `examples:` taken from real wording: loading checks each one, so a later change cannot break the rule unnoticed",
-                ));
-            }
-            if rule.counterexamples.is_empty() {
-                out.push(Finding::new(
-                    Severity::Warning,
-                    Check::NoCounterexamples,
-                    src.rule(i),
-                    Some(rule.id.clone()),
-                    format!("rule `{}` has no counterexamples", rule.id),
-                    "add `counterexamples:`, texts the rule must not match, to keep it from growing too greedy",
-                ));
+            let missing = [
+                (rule.examples.is_empty(), Check::NoExamples, "examples", HELP_EXAMPLES),
+                (rule.counterexamples.is_empty(), Check::NoCounterexamples, "counterexamples", HELP_COUNTER),
+            ];
+            for (_, check, what, help) in missing.into_iter().filter(|m| m.0) {
+                let message = format!("rule `{}` has no {what}", rule.id);
+                out.push(Finding::new(Severity::Warning, check, src.rule(i), Some(rule.id.clone()), message, help));
             }
         }
     }
