@@ -2,6 +2,7 @@
 //! test binary is another link step.
 
 mod cli;
+mod conformance;
 mod errors;
 mod golden;
 mod properties;

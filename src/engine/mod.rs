@@ -50,6 +50,11 @@ pub(crate) fn extract(set: &RuleSet, article: &Article) -> Extraction {
     Extraction { article: article.id.clone(), facts: run.facts(set, &article.text) }
 }
 
+/// The count a phrase stands for (see [`RuleSet::count_value`]).
+pub(crate) fn count_value(set: &RuleSet, text: &str, language: crate::article::Language) -> Option<u64> {
+    value::parse_count(&Normalized::new(text).text, &set.lexicons, language)
+}
+
 /// Finds, checks and settles the matches of one article.
 ///
 /// `observer` hears of every match that is dropped, and why; [`Quiet`]

@@ -193,8 +193,9 @@ impl Expander<'_> {
             let whole = caps.get(0).expect("group 0");
             let before = &text[..whole.start()];
             let escaped = before.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
-            // `\p{Lu}` is a Unicode class, not a macro.
-            let class = before.ends_with("\\p") || before.ends_with("\\P");
+            // `\p{Lu}` is a Unicode class and `\u{A0}`, `\x{202F}` are code
+            // points, not macros.
+            let class = ["\\p", "\\P", "\\u", "\\x"].iter().any(|e| before.ends_with(e));
             if escaped || class {
                 continue;
             }
