@@ -78,12 +78,12 @@ pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -
         let year: i16 = digits(d)?.parse().ok()?;
         return (year % 10 == 0).then_some(Draft::Date(DateExpr::Decade(year), None));
     }
-    let start = (parse_year(f.year)?, parse_month(f.month, lex)?, parse_day(f.day)?);
+    let start = (parse_year(f.year)?, parse_month(f.month, lex)?, parse_day(f.day, lex)?);
     let has_end = f.end_year.is_some() || f.end_month.is_some() || f.end_day.is_some();
     if !has_end {
         return Some(Draft::Date(calendar(start)?, None));
     }
-    let mut end = (parse_year(f.end_year)?, parse_month(f.end_month, lex)?, parse_day(f.end_day)?);
+    let mut end = (parse_year(f.end_year)?, parse_month(f.end_month, lex)?, parse_day(f.end_day, lex)?);
     // "20 và 21/10", "5-7 May 2021": a missing part of one end is the other's.
     let mut start = start;
     if start.0.is_none() {
@@ -147,12 +147,17 @@ fn parse_month(s: Option<&str>, lex: &Lexicons) -> Option<Option<i8>> {
     }
 }
 
-fn parse_day(s: Option<&str>) -> Option<Option<i8>> {
+/// A day of the month, in digits or as an ordinal word ("the seventh of
+/// May"), through the `ordinal` lexicon.
+fn parse_day(s: Option<&str>, lex: &Lexicons) -> Option<Option<i8>> {
     match s {
         None => Some(None),
         Some(s) => {
-            let d = digits(s).filter(|d| d.len() <= 2)?;
-            let n: i8 = d.parse().ok()?;
+            let n: i8 = match digits(s) {
+                Some(d) if d.len() <= 2 => d.parse().ok()?,
+                Some(_) => return None,
+                None => lex.lookup("ordinal", s)?.parse().ok()?,
+            };
             (1..=31).contains(&n).then_some(Some(n))
         }
     }
@@ -266,14 +271,16 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
                 matched = Some((j, Token::Number(v)));
                 break;
             }
-            let number = || {
-                let word = lex.lookup("number", &phrase).or_else(|| lex.lookup("approximate", &phrase));
-                word.and_then(|v| v.parse::<f64>().ok()).map(Token::Number)
+            let value = |lexicon: &str| lex.lookup(lexicon, &phrase).and_then(|v| v.parse::<f64>().ok());
+            // A plural magnitude is a number first ("hundreds"), and after a
+            // number multiplies it ("30 thousands", "three dozens").
+            let token = match (value("number"), value("multiplier"), value("approximate")) {
+                (Some(v), _, _) => Some(Token::Number(v)),
+                (None, Some(m), _) => Some(Token::Multiplier(m)),
+                (None, None, Some(m)) if any => Some(Token::Multiplier(m)),
+                (None, None, Some(v)) => Some(Token::Number(v)),
+                (None, None, None) => None,
             };
-            let multiplier =
-                || lex.lookup("multiplier", &phrase).and_then(|v| v.parse::<f64>().ok()).map(Token::Multiplier);
-            // After a number, "dozens" multiplies ("three dozens"); first, it is a magnitude.
-            let token = if any { multiplier().or_else(number) } else { number().or_else(multiplier) };
             if let Some(t) = token {
                 matched = Some((j, t));
                 break;

@@ -216,6 +216,9 @@ pub enum Group {
     Split(Split),
     /// One language.
     Language(Language),
+    /// One language within one split: the held-out test articles of a
+    /// language are what says whether the rules generalise in it.
+    SplitLanguage(Split, Language),
 }
 
 impl std::fmt::Display for Group {
@@ -224,6 +227,7 @@ impl std::fmt::Display for Group {
             Group::All => f.write_str("all"),
             Group::Split(s) => write!(f, "{s}"),
             Group::Language(l) => write!(f, "{l}"),
+            Group::SplitLanguage(s, l) => write!(f, "{s} {l}"),
         }
     }
 }
@@ -252,11 +256,13 @@ impl Score {
                 Group::All => true,
                 Group::Split(s) => a.split == s,
                 Group::Language(l) => a.language == l,
+                Group::SplitLanguage(s, l) => a.split == s && a.language == l,
             })
             .collect()
     }
 
-    /// The groups that have articles: all, then each split, then each language.
+    /// The groups that have articles: all, then each split, then each
+    /// language, then each language within each split.
     pub fn groups(&self) -> Vec<Group> {
         let mut groups = vec![Group::All];
         for s in [Split::Dev, Split::Test] {
@@ -264,6 +270,11 @@ impl Score {
         }
         for l in [Language::En, Language::Vi] {
             groups.push(Group::Language(l));
+        }
+        for s in [Split::Dev, Split::Test] {
+            for l in [Language::En, Language::Vi] {
+                groups.push(Group::SplitLanguage(s, l));
+            }
         }
         groups.retain(|g| self.group(*g).is_some());
         groups
