@@ -65,4 +65,12 @@ impl RuleSet {
         use rayon::prelude::*;
         articles.par_iter().map(|a| self.extract(a)).collect()
     }
+
+    /// The integer a count phrase stands for, read with this set's number
+    /// lexicons exactly as a casualty rule reads its `count` capture:
+    /// `"1,200"` (en) and `"1.200"` (vi) are 1200, `"two dozen"` is 24,
+    /// `"hai mươi mốt"` is 21. `None` when the text is not a count.
+    pub fn count_value(&self, text: &str, language: Language) -> Option<u64> {
+        engine::count_value(self, text, language)
+    }
 }

@@ -3,6 +3,7 @@
 
 mod cli;
 mod compare;
+mod conformance;
 mod errors;
 mod explain;
 mod fixture;

@@ -163,13 +163,14 @@ fn reference() -> &'static Regex {
 }
 
 /// The `{name}` references of a pattern or macro body, with their places:
-/// not an escaped `\{`, not the braces of a `\p{Lu}` Unicode class.
+/// not an escaped `\{`, not the braces of a `\p{Lu}` Unicode class or of a
+/// `\u{A0}`, `\x{202F}` code point.
 pub(super) fn references(text: &str) -> impl Iterator<Item = (regex::Match<'_>, &str)> {
     reference().captures_iter(text).filter_map(move |caps| {
         let whole = caps.get(0).expect("group 0");
         let before = &text[..whole.start()];
         let escaped = before.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
-        let class = before.ends_with("\\p") || before.ends_with("\\P");
+        let class = ["\\p", "\\P", "\\u", "\\x"].iter().any(|e| before.ends_with(e));
         let name = caps.get(1).expect("group 1").as_str();
         (!escaped && !class).then_some((whole, name))
     })
