@@ -131,6 +131,11 @@ impl Delta {
         self.ci.is_some_and(|(low, high)| low > 0.0 || high < 0.0)
     }
 
+    /// Whether the head's counts differ from the base's.
+    pub fn changed(&self) -> bool {
+        (self.base.tp, self.base.fp, self.base.fn_) != (self.head.tp, self.head.fp, self.head.fn_)
+    }
+
     /// Whether the head's F1 is below the base's.
     pub fn dropped(&self) -> bool {
         self.delta_f1 < -1e-12
