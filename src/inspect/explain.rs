@@ -4,7 +4,8 @@
 //!
 //! "Closest", in the order they are listed:
 //! 1. a match that would have given exactly the missed fact but was dropped;
-//! 2. a match over a place where the golden's mention text stands;
+//! 2. a match over a place where the golden's mention text stands (of the
+//!    fact's kind, or kept: a suppressing phrase or a title that took the text);
 //! 3. a match that gave the same value with other attributes;
 //! 4. a rule that gives the fact from the mention text alone (so the
 //!    article's context, or its date, is what stops it).
@@ -159,7 +160,11 @@ fn closest(set: &RuleSet, article: &Article, trace: &Trace, key: &FactKey, menti
         .filter(|t| !t.is_empty())
         .flat_map(|t| article.text.match_indices(t.as_str()).map(|(i, s)| (i, i + s.len())))
         .collect();
-    for m in trace.matches.iter().filter(|m| places.iter().any(|&(s, e)| m.start < e && s < m.end)) {
+    // At the mention's place: matches of the fact's kind, and kept matches of
+    // any kind (a suppressing phrase, an envoy's title that took the text); a
+    // dropped match of another kind has nothing to do with the miss.
+    let relevant = |m: &TracedMatch| set.rules[m.rule_index].kind == key.kind || m.outcome.is_kept();
+    for m in trace.matches.iter().filter(|m| relevant(m) && places.iter().any(|&(s, e)| m.start < e && s < m.end)) {
         let gives = match &m.value {
             Some(v) => format!(", giving {v},"),
             None => String::new(),
