@@ -18,7 +18,7 @@
 //!   in an overlap, or else on the rule that found it in the base (changed,
 //!   removed, or now giving another value).
 //! - Speed is timed with both sets interleaved in the same run (see
-//!   [`timing`](super::timing)), reported as the ratio head/base with its
+//!   the `timing` module), reported as the ratio head/base with its
 //!   quartiles over rounds.
 
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! One article, match by match: what each rule matched, the value it gives
 //! or would have given, and why the engine kept or dropped it.
 //!
-//! A trace is built from the engine's [`Observer`] hook (which hears of every
+//! A trace is built from the engine's `Observer` hook (which hears of every
 //! dropped match) and the run's kept matches; the values of matches that lost
 //! an overlap come from replaying the run's candidates. Every other tool of
 //! this module (explain, stats, compare's blame, lint's dead rules) reads
