@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::table::{kb, points, quoted, score, Align, Table};
+use super::table::{kb, points, quoted, score_change, Align, Table};
 use crate::inspect::compare::Comparison;
 
 /// Accuracy of base and head with deltas and intervals, the flipped facts
@@ -42,13 +42,12 @@ pub fn compare_table(c: &Comparison) -> String {
         ("", Align::Left),
     ]);
     for d in c.accuracy.iter().filter(|d| d.kind == "all kinds" || d.changed()) {
-        let arrow = |a: f64, b: f64| format!("{} -> {}", score(a), score(b));
         t.row(vec![
             format!("{} ({})", d.group, d.articles),
             d.kind.clone(),
-            arrow(d.base.precision, d.head.precision),
-            arrow(d.base.recall, d.head.recall),
-            arrow(d.base.f1, d.head.f1),
+            score_change(d.base.precision, d.head.precision),
+            score_change(d.base.recall, d.head.recall),
+            score_change(d.base.f1, d.head.f1),
             points(d.delta_f1),
             d.ci.map_or("(one article)".into(), |(low, high)| format!("[{}, {}]", points(low), points(high))),
             match (d.significant(), d.dropped()) {

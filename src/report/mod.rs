@@ -128,12 +128,11 @@ pub fn review_summary(recorded: &ArticleScore, now: &ArticleScore) -> String {
         if a == b {
             continue;
         }
-        let arrow = |x: f64, y: f64| format!("{} -> {}", table::score(x), table::score(y));
         t.row(vec![
             kind.as_str().into(),
-            arrow(a.precision(), b.precision()),
-            arrow(a.recall(), b.recall()),
-            arrow(a.f1(), b.f1()),
+            table::score_change(a.precision(), b.precision()),
+            table::score_change(a.recall(), b.recall()),
+            table::score_change(a.f1(), b.f1()),
             accepting(&a, &b),
         ]);
     }

@@ -73,6 +73,11 @@ pub(crate) fn score(x: f64) -> String {
     format!("{x:.3}")
 }
 
+/// A score before and after a change: `0.950 -> 0.975`.
+pub(crate) fn score_change(before: f64, after: f64) -> String {
+    format!("{} -> {}", score(before), score(after))
+}
+
 /// A difference of scores (0 to 1) in points, signed: `+1.25`.
 pub(crate) fn points(x: f64) -> String {
     let p = 100.0 * x;
