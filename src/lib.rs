@@ -6,11 +6,14 @@
 //!
 //! ```text
 //! rules/*.yaml -> rules (parse, validate, compile) -> engine (normalise text,
-//! match, build facts) -> eval (align with goldens, score) -> report
+//! match, build facts) -> eval (align with goldens, score) -> inspect (trace
+//! matches, per-rule statistics, compare rule sets) -> report
 //! ```
 //!
 //! A stage never reaches back up: the engine knows nothing of goldens, and
-//! evaluation knows nothing of YAML rules.
+//! evaluation knows nothing of YAML rules. `inspect` serves the tools rule
+//! authors run beside `cargo test` (`compare`, `stats`, `explain`, `lint`,
+//! `profile`); extraction never goes through it.
 //!
 //! ```no_run
 //! use factrules::{Article, RuleSet};
@@ -26,6 +29,7 @@ mod article;
 mod engine;
 pub mod eval;
 mod fact;
+pub mod inspect;
 pub mod report;
 mod rules;
 pub mod scale;
@@ -62,5 +66,13 @@ impl RuleSet {
     pub fn extract_all(&self, articles: &[Article]) -> Vec<Extraction> {
         use rayon::prelude::*;
         articles.par_iter().map(|a| self.extract(a)).collect()
+    }
+
+    /// The integer a count phrase stands for, read with this set's number
+    /// lexicons exactly as a casualty rule reads its `count` capture:
+    /// `"1,200"` (en) and `"1.200"` (vi) are 1200, `"two dozen"` is 24,
+    /// `"hai mươi mốt"` is 21. `None` when the text is not a count.
+    pub fn count_value(&self, text: &str, language: Language) -> Option<u64> {
+        engine::count_value(self, text, language)
     }
 }

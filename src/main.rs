@@ -1,8 +1,11 @@
 //! The `factrules` command line: wires rules, engine, evaluation and reports.
 //!
 //! Exit status: 0 success; 1 the rules disagree with the goldens in a way the
-//! goldens do not record (or a golden is missing or unjudged); 2 a usage
-//! error or an input that cannot be loaded.
+//! goldens do not record (or a golden is missing or unjudged), or `compare`
+//! finds that accuracy dropped; 2 a usage error, an input that cannot be
+//! loaded, or a `lint` error.
+
+mod cli;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -11,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use factrules::eval::{evaluate, Golden, Score};
-use factrules::{report, stream, Corpus, Extraction, RuleSet};
+use factrules::{report, stream, Corpus, Extraction, LoadError, RuleSet};
 
 #[derive(Parser)]
 #[command(
@@ -58,6 +61,19 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
         format: EvalFormat,
     },
+    /// Compare two versions of the rules: accuracy with confidence intervals, flipped facts and
+    /// the rule to blame, speed. Exit status 1 when accuracy drops.
+    Compare(cli::compare::Args),
+    /// Per-rule statistics: matches, facts, true and false positives, dead and shadowed rules,
+    /// overlapping pairs, and each rule's worth beside its share of the time.
+    Stats(cli::stats::Args),
+    /// Every match in one article, in text order, with why it was kept or dropped; for each
+    /// missed golden fact, the rules that came closest.
+    Explain(cli::explain::Args),
+    /// Check the rule set: errors (exit status 2) and warnings.
+    Lint(cli::lint::Args),
+    /// Time per rule file and per rule over the corpus, slowest first.
+    Profile(cli::profile::Args),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,16 +103,19 @@ impl<E: miette::Diagnostic + Send + Sync + 'static> From<E> for Failure {
 
 /// Loads rules, printing every error of the set with its own help.
 fn load_rules(dir: Option<PathBuf>) -> Result<RuleSet, Failure> {
-    RuleSet::load(dir.unwrap_or_else(|| bundled("rules"))).map_err(|e| {
-        let n = e.errors.len();
-        for error in e.errors {
-            eprintln!("{:?}", miette::Report::new(error));
-        }
-        Failure {
-            status: 2,
-            report: miette::miette!("the rule set did not load: {n} error{}", if n == 1 { "" } else { "s" }),
-        }
-    })
+    RuleSet::load(dir.unwrap_or_else(|| bundled("rules"))).map_err(rules_failure)
+}
+
+/// Prints every error of a rule set that did not load, each with its own help.
+fn rules_failure(e: LoadError) -> Failure {
+    let n = e.errors.len();
+    for error in e.errors {
+        eprintln!("{:?}", miette::Report::new(error));
+    }
+    Failure {
+        status: 2,
+        report: miette::miette!("the rule set did not load: {n} error{}", if n == 1 { "" } else { "s" }),
+    }
 }
 
 fn main() -> ExitCode {
@@ -106,6 +125,11 @@ fn main() -> ExitCode {
         Command::Eval { rules, corpus, golden, per_article, known, format } => {
             eval(rules, corpus, golden, per_article, known, format)
         }
+        Command::Compare(args) => cli::compare::run(args),
+        Command::Stats(args) => cli::stats::run(args),
+        Command::Explain(args) => cli::explain::run(args),
+        Command::Lint(args) => cli::lint::run(args),
+        Command::Profile(args) => cli::profile::run(args),
     };
     match result {
         Ok(status) => ExitCode::from(status),

@@ -2,9 +2,16 @@
 //! test binary is another link step.
 
 mod cli;
+mod compare;
+mod conformance;
 mod errors;
+mod explain;
+mod fixture;
 mod golden;
+mod lint;
+mod profile;
 mod properties;
+mod stats;
 
 use factrules::RuleSet;
 use std::path::{Path, PathBuf};

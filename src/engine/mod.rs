@@ -14,6 +14,7 @@
 mod normalize;
 mod observe;
 mod overlap;
+mod replay;
 mod value;
 
 use regex::CaptureLocations;
@@ -25,6 +26,7 @@ use crate::rules::{Boundaries, Matcher, Rule, RuleSet};
 use crate::Extraction;
 use normalize::Normalized;
 pub(crate) use observe::{Dropped, Observer, Quiet};
+pub(crate) use replay::Valued;
 use value::{DateFields, Draft};
 
 /// A [`FactKey`] borrowed from a draft. Its order is `FactKey`'s: the same
@@ -84,6 +86,11 @@ pub(crate) struct Run<'a> {
 pub(crate) fn extract(set: &RuleSet, article: &Article) -> Extraction {
     let run = run(set, article, &mut Quiet);
     Extraction { article: article.id.clone(), facts: run.facts(set, &article.text) }
+}
+
+/// The count a phrase stands for (see [`RuleSet::count_value`]).
+pub(crate) fn count_value(set: &RuleSet, text: &str, language: crate::article::Language) -> Option<u64> {
+    value::parse_count(&Normalized::new(text).text, &set.lexicons, language)
 }
 
 /// Finds, checks and settles the matches of one article.
@@ -389,7 +396,7 @@ impl RuleSet {
             };
         }
         let words = written.split_whitespace().count();
-        BUFFERS.with(|buffers| {
+        let exact = BUFFERS.with(|buffers| {
             let mut fresh = (String::new(), String::new());
             let mut guard = buffers.try_borrow_mut();
             let (prefix, key) = match &mut guard {
@@ -411,12 +418,53 @@ impl RuleSet {
                 let found = self.names.get(&probe).copied();
                 *key = probe.1;
                 let (ri, ei) = found?;
-                match &self.rules[ri].matcher {
-                    Matcher::Gazetteer(entries) => entries.get(ei),
-                    Matcher::Pattern(_) => None,
-                }
+                self.gazetteer_entry(ri, ei)
             })
-        })
+        });
+        exact.or_else(|| self.near_entry(kind, &crate::rules::lexicon_key(written)))
+    }
+
+    fn gazetteer_entry(&self, ri: usize, ei: usize) -> Option<&crate::rules::Entry> {
+        match &self.rules[ri].matcher {
+            Matcher::Gazetteer(entries) => entries.get(ei),
+            Matcher::Pattern(_) => None,
+        }
+    }
+
+    /// A full name one typo away from a listed alias ("Antony Blinkin",
+    /// "Zohrab Mnatsakayan"): one edit in a name of at least eight
+    /// characters, two from sixteen, same first letter; only when exactly
+    /// one alias is that close. Only names a title introduced are looked up
+    /// this way, so a stray capitalised word never becomes a diplomat.
+    fn near_entry(&self, kind: Kind, key: &str) -> Option<&crate::rules::Entry> {
+        let len = key.chars().count();
+        let budget = match len {
+            0..=7 => return None,
+            8..=15 => 1,
+            _ => 2,
+        };
+        let first = key.chars().next();
+        let mut best: Option<(usize, &(usize, usize))> = None;
+        let mut tied = false;
+        for ((k, alias), target) in &self.names {
+            if *k != kind || alias.chars().next() != first || alias.chars().count().abs_diff(len) > budget {
+                continue;
+            }
+            let d = strsim::levenshtein(alias, key);
+            if d == 0 || d > budget {
+                continue;
+            }
+            match best {
+                Some((bd, bt)) if d > bd || (d == bd && bt == target) => {}
+                Some((bd, _)) if d == bd => tied = true,
+                _ => {
+                    best = Some((d, target));
+                    tied = false;
+                }
+            }
+        }
+        let (_, &(ri, ei)) = best.filter(|_| !tied)?;
+        self.gazetteer_entry(ri, ei)
     }
 }
 

@@ -51,6 +51,8 @@ pub(crate) enum DateExpr {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Unit {
     Day,
+    /// An ISO week (`2020-W41`): "last week" names a week, not a day.
+    Week,
     Month,
     Year,
 }
@@ -83,12 +85,12 @@ pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -
         let year: i16 = digits(d)?.parse().ok()?;
         return (year % 10 == 0).then_some(Draft::Date(DateExpr::Decade(year), None));
     }
-    let start = (parse_year(f.year)?, parse_month(f.month, lex)?, parse_day(f.day)?);
+    let start = (parse_year(f.year)?, parse_month(f.month, lex)?, parse_day(f.day, lex)?);
     let has_end = f.end_year.is_some() || f.end_month.is_some() || f.end_day.is_some();
     if !has_end {
         return Some(Draft::Date(calendar(start)?, None));
     }
-    let mut end = (parse_year(f.end_year)?, parse_month(f.end_month, lex)?, parse_day(f.end_day)?);
+    let mut end = (parse_year(f.end_year)?, parse_month(f.end_month, lex)?, parse_day(f.end_day, lex)?);
     // "20 và 21/10", "5-7 May 2021": a missing part of one end is the other's.
     let mut start = start;
     if start.0.is_none() {
@@ -143,19 +145,26 @@ fn parse_month(s: Option<&str>, lex: &Lexicons) -> Option<Option<i8>> {
             let n: i8 = match digits(s) {
                 Some(d) if d.len() <= 2 => d.parse().ok()?,
                 Some(_) => return None,
-                None => lex.lookup("month", s)?.parse().ok()?,
+                // English and abbreviated names, then Vietnamese month words
+                // ("tháng ba"), which are number words elsewhere.
+                None => lex.lookup("month", s).or_else(|| lex.lookup("month_vi", s))?.parse().ok()?,
             };
             (1..=12).contains(&n).then_some(Some(n))
         }
     }
 }
 
-fn parse_day(s: Option<&str>) -> Option<Option<i8>> {
+/// A day of the month, in digits or as an ordinal word ("the seventh of
+/// May"), through the `ordinal` lexicon.
+fn parse_day(s: Option<&str>, lex: &Lexicons) -> Option<Option<i8>> {
     match s {
         None => Some(None),
         Some(s) => {
-            let d = digits(s).filter(|d| d.len() <= 2)?;
-            let n: i8 = d.parse().ok()?;
+            let n: i8 = match digits(s) {
+                Some(d) if d.len() <= 2 => d.parse().ok()?,
+                Some(_) => return None,
+                None => lex.lookup("ordinal", s)?.parse().ok()?,
+            };
             (1..=31).contains(&n).then_some(Some(n))
         }
     }
@@ -166,6 +175,7 @@ fn parse_relative(canonical: &str) -> Option<DateExpr> {
     let split = canonical.find(['+', '-'])?;
     let unit = match &canonical[..split] {
         "day" => Unit::Day,
+        "week" => Unit::Week,
         "month" => Unit::Month,
         "year" => Unit::Year,
         _ => return None,
@@ -209,6 +219,10 @@ pub(crate) fn resolve_date(expr: &DateExpr, article: Option<PartialDate>) -> Opt
             let a = article?;
             match unit {
                 Unit::Day => Some(a.to_date()?.checked_add(i64::from(n).days()).ok()?.to_string()),
+                Unit::Week => {
+                    let week = a.to_date()?.checked_add(i64::from(n).weeks()).ok()?.iso_week_date();
+                    Some(format!("{:04}-W{:02}", week.year(), week.week()))
+                }
                 Unit::Month => {
                     let first = Date::new(a.year, a.month?, 1).ok()?.checked_add(i64::from(n).months()).ok()?;
                     Some(format!("{:04}-{:02}", first.year(), first.month()))
@@ -250,7 +264,10 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
     let mut current = 0f64;
     let mut last = 0f64;
     let mut any = false;
-    let tokens = split_count(text);
+    let mut counted = false;
+    // "40 000" with a no-break space between thousands is one number.
+    let joined = join_digit_groups(text);
+    let tokens = split_count(&joined);
     let mut i = 0;
     while i < tokens.len() {
         // Try the longest run of tokens that is a lexicon form ("a dozen", "hàng trăm").
@@ -261,13 +278,18 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
                 matched = Some((j, Token::Number(v)));
                 break;
             }
-            let word = lex.lookup("number", &phrase).or_else(|| lex.lookup("approximate", &phrase));
-            if let Some(v) = word.and_then(|v| v.parse::<f64>().ok()) {
-                matched = Some((j, Token::Number(v)));
-                break;
-            }
-            if let Some(v) = lex.lookup("multiplier", &phrase).and_then(|v| v.parse::<f64>().ok()) {
-                matched = Some((j, Token::Multiplier(v)));
+            let value = |lexicon: &str| lex.lookup(lexicon, &phrase).and_then(|v| v.parse::<f64>().ok());
+            // A plural magnitude is a number first ("hundreds"), and after a
+            // number multiplies it ("30 thousands", "three dozens").
+            let token = match (value("number"), value("multiplier"), value("approximate")) {
+                (Some(v), _, _) => Some(Token::Number(v)),
+                (None, Some(m), _) => Some(Token::Multiplier(m)),
+                (None, None, Some(m)) if any => Some(Token::Multiplier(m)),
+                (None, None, Some(v)) => Some(Token::Number(v)),
+                (None, None, None) => None,
+            };
+            if let Some(t) = token {
+                matched = Some((j, t));
                 break;
             }
         }
@@ -277,23 +299,29 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
         }
         let (next, token) = matched?;
         any = true;
+        // Whether the group so far has a number word: "một trăm" is 100, and
+        // "không trăm" (zero hundreds, in "hai mươi mốt nghìn không trăm
+        // mười một") is 0, where a bare "trăm" or "hundred" is 100.
+        let base = |v: f64| if counted { v } else { 1.0 };
         match token {
             Token::Number(v) => {
                 current += v;
                 last = v;
+                counted = true;
             }
             Token::Multiplier(m) if m < 100.0 => {
-                current = current - last + last.max(1.0) * m;
+                current = current - last + base(last) * m;
                 last = 0.0;
             }
             Token::Multiplier(m) if m < 1000.0 => {
-                current = current.max(1.0) * m;
+                current = base(current) * m;
                 last = 0.0;
             }
             Token::Multiplier(m) => {
-                total += current.max(1.0) * m;
+                total += base(current) * m;
                 current = 0.0;
                 last = 0.0;
+                counted = false;
             }
         }
         i = next;
@@ -305,6 +333,19 @@ pub(crate) fn parse_count(text: &str, lex: &Lexicons, lang: Language) -> Option<
 enum Token {
     Number(f64),
     Multiplier(f64),
+}
+
+fn join_digit_groups(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains(['\u{A0}', '\u{202F}']) {
+        return text.into();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
+    let kept = chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| !(matches!(c, '\u{A0}' | '\u{202F}') && i > 0 && digit_at(i - 1) && digit_at(i + 1)));
+    kept.map(|(_, c)| *c).collect::<String>().into()
 }
 
 fn split_count(text: &str) -> Vec<&str> {

@@ -193,6 +193,20 @@ impl Golden {
         Ok(Some(golden))
     }
 
+    /// The goldens of the given articles that have one, by article id.
+    pub fn read_all<'a>(
+        dir: &Path,
+        articles: impl IntoIterator<Item = &'a str>,
+    ) -> Result<BTreeMap<String, Golden>, GoldenError> {
+        let mut out = BTreeMap::new();
+        for id in articles {
+            if let Some(golden) = Golden::read(dir, id)? {
+                out.insert(id.to_string(), golden);
+            }
+        }
+        Ok(out)
+    }
+
     /// Parses a golden from the text of its snapshot file (insta's `---`
     /// header, if present, is skipped). `path` only names the file in errors.
     pub fn parse(path: &Path, text: &str) -> Result<Golden, GoldenError> {

@@ -216,6 +216,9 @@ pub enum Group {
     Split(Split),
     /// One language.
     Language(Language),
+    /// One language within one split: the held-out test articles of a
+    /// language are what says whether the rules generalise in it.
+    SplitLanguage(Split, Language),
 }
 
 impl std::fmt::Display for Group {
@@ -224,6 +227,19 @@ impl std::fmt::Display for Group {
             Group::All => f.write_str("all"),
             Group::Split(s) => write!(f, "{s}"),
             Group::Language(l) => write!(f, "{l}"),
+            Group::SplitLanguage(s, l) => write!(f, "{s} {l}"),
+        }
+    }
+}
+
+impl Group {
+    /// Whether an article belongs to the group.
+    pub fn contains(&self, article: &ArticleScore) -> bool {
+        match *self {
+            Group::All => true,
+            Group::Split(s) => article.split == s,
+            Group::Language(l) => article.language == l,
+            Group::SplitLanguage(s, l) => article.split == s && article.language == l,
         }
     }
 }
@@ -246,17 +262,11 @@ impl Score {
 
     /// The articles of a group.
     pub fn members(&self, group: Group) -> Vec<&ArticleScore> {
-        self.articles
-            .iter()
-            .filter(|a| match group {
-                Group::All => true,
-                Group::Split(s) => a.split == s,
-                Group::Language(l) => a.language == l,
-            })
-            .collect()
+        self.articles.iter().filter(|a| group.contains(a)).collect()
     }
 
-    /// The groups that have articles: all, then each split, then each language.
+    /// The groups that have articles: all, then each split, then each
+    /// language, then each language within each split.
     pub fn groups(&self) -> Vec<Group> {
         let mut groups = vec![Group::All];
         for s in [Split::Dev, Split::Test] {
@@ -264,6 +274,11 @@ impl Score {
         }
         for l in [Language::En, Language::Vi] {
             groups.push(Group::Language(l));
+        }
+        for s in [Split::Dev, Split::Test] {
+            for l in [Language::En, Language::Vi] {
+                groups.push(Group::SplitLanguage(s, l));
+            }
         }
         groups.retain(|g| self.group(*g).is_some());
         groups

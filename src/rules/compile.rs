@@ -178,6 +178,20 @@ fn reference() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"\{([A-Za-z_][A-Za-z0-9_]*)\}").expect("valid regex"))
 }
 
+/// The `{name}` references of a pattern or macro body, with their places:
+/// not an escaped `\{`, not the braces of a `\p{Lu}` Unicode class or of a
+/// `\u{A0}`, `\x{202F}` code point.
+pub(super) fn references(text: &str) -> impl Iterator<Item = (regex::Match<'_>, &str)> {
+    reference().captures_iter(text).filter_map(move |caps| {
+        let whole = caps.get(0).expect("group 0");
+        let before = &text[..whole.start()];
+        let escaped = before.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
+        let class = ["\\p", "\\P", "\\u", "\\x"].iter().any(|e| before.ends_with(e));
+        let name = caps.get(1).expect("group 1").as_str();
+        (!escaped && !class).then_some((whole, name))
+    })
+}
+
 impl Expander<'_> {
     /// Reports unknown references and cycles once, at the macro that has them.
     fn check_macros(&self, errors: &mut Vec<RuleError>) {
@@ -205,16 +219,7 @@ impl Expander<'_> {
     fn expand_in(&self, text: &str, stack: &mut Vec<String>) -> Result<String, ExpandError> {
         let mut out = String::with_capacity(text.len());
         let mut last = 0;
-        for caps in reference().captures_iter(text) {
-            let whole = caps.get(0).expect("group 0");
-            let before = &text[..whole.start()];
-            let escaped = before.chars().rev().take_while(|&c| c == '\\').count() % 2 == 1;
-            // `\p{Lu}` is a Unicode class, not a macro.
-            let class = before.ends_with("\\p") || before.ends_with("\\P");
-            if escaped || class {
-                continue;
-            }
-            let name = &caps[1];
+        for (whole, name) in references(text) {
             out.push_str(&text[last..whole.start()]);
             last = whole.end();
             if let Some((body, _)) = self.macros.get(name) {

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 /// A place in a rule file. Line and column are 1-based; the column counts
 /// characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Location {
     /// The rule file.
     pub path: PathBuf,
@@ -260,6 +260,32 @@ pub enum RuleError {
         /// What it produced.
         got: String,
     },
+}
+
+impl RuleError {
+    /// Where the problem is written, when it has a place in a file.
+    pub(crate) fn location(&self) -> Option<&Location> {
+        use RuleError::*;
+        match self {
+            Io { .. } | NoRuleFiles { .. } => None,
+            Yaml { at, .. }
+            | Matcher { at, .. }
+            | MissingKind { at, .. }
+            | DuplicateId { at, .. }
+            | DuplicateName { at, .. }
+            | AmbiguousForm { at, .. }
+            | UnknownMacro { at, .. }
+            | MacroCycle { at, .. }
+            | Regex { at, .. }
+            | WordBoundary { at, .. }
+            | EmptyMatch { at, .. }
+            | UnknownCapture { at, .. }
+            | Set { at, .. }
+            | Option { at, .. }
+            | Example { at, .. }
+            | Counterexample { at, .. } => Some(at),
+        }
+    }
 }
 
 /// Every problem found while loading a rule set.

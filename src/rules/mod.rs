@@ -14,6 +14,7 @@
 
 mod compile;
 mod error;
+pub(crate) mod lint;
 mod locate;
 mod raw;
 mod scanner;
@@ -182,6 +183,13 @@ impl RuleSet {
     ///
     /// Every problem is reported, each with its file, line, column and rule.
     pub fn load(dir: impl AsRef<Path>) -> Result<RuleSet, LoadError> {
+        RuleSet::from_sources(RuleSet::read_sources(dir)?)
+    }
+
+    /// Reads every `*.yaml` file of a folder, sorted by name, as (path, text)
+    /// pairs for [`RuleSet::from_sources`]; tools that look at the files as
+    /// written (lint) read them once this way.
+    pub fn read_sources(dir: impl AsRef<Path>) -> Result<Vec<(PathBuf, String)>, LoadError> {
         let dir = dir.as_ref();
         let one = |e| LoadError { errors: vec![e] };
         let io = |e: std::io::Error| one(RuleError::Io { path: dir.to_owned(), message: e.to_string() });
@@ -206,10 +214,11 @@ impl RuleSet {
                 Err(e) => errors.push(RuleError::Io { path, message: e.to_string() }),
             }
         }
-        if !errors.is_empty() {
-            return Err(LoadError { errors });
+        if errors.is_empty() {
+            Ok(sources)
+        } else {
+            Err(LoadError { errors })
         }
-        RuleSet::from_sources(sources)
     }
 
     /// Compiles rule files given as (path, text) pairs; the paths are only
