@@ -107,11 +107,23 @@ impl Source {
     /// Where a top-level `section:` entry `name:` is defined.
     pub(crate) fn section_key(&self, section: &str, name: &str) -> Location {
         let Some(sec) = self.find_key((0, self.text.len()), section) else { return self.at(0) };
-        let pattern = format!(r#"(?m)^[ \t]+["']?{}["']?[ \t]*:"#, regex::escape(name));
-        match Regex::new(&pattern).ok().and_then(|re| re.find(&self.text[sec..])) {
-            Some(m) => self.at(sec + m.start() + (m.as_str().len() - m.as_str().trim_start().len())),
-            None => self.at(sec),
+        // The first indented line `name:` (the name maybe quoted) after it.
+        let mut offset = sec;
+        for line in self.text[sec..].split_inclusive('\n') {
+            let body = line.trim_start_matches([' ', '\t']);
+            let indent = line.len() - body.len();
+            let unquoted = body.strip_prefix(['"', '\'']).unwrap_or(body);
+            let is_entry = indent > 0
+                && unquoted.strip_prefix(name).is_some_and(|rest| {
+                    let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest);
+                    rest.trim_start_matches([' ', '\t']).starts_with(':')
+                });
+            if is_entry {
+                return self.at(offset + indent);
+            }
+            offset += line.len();
         }
+        self.at(sec)
     }
 
     /// Where the surface form `form` is written under `section:` after `name:`.
@@ -133,13 +145,25 @@ impl Source {
     }
 
     /// The first line in `range` that writes `key:` (maybe after `- `).
+    ///
+    /// Read line by line rather than with a regex built per key: every rule
+    /// asks for the place of its fields as it compiles.
     fn find_key(&self, (start, end): (usize, usize), key: &str) -> Option<usize> {
-        let pattern = format!(r"(?m)^[ \t]*(?:-[ \t]+)?{}:", regex::escape(key));
-        let re = Regex::new(&pattern).ok()?;
-        re.find(&self.text[start..end]).map(|m| {
-            let s = m.as_str();
-            start + m.start() + s.len() - s.trim_start_matches([' ', '\t', '-']).len()
-        })
+        let mut offset = start;
+        for line in self.text[start..end].split_inclusive('\n') {
+            let mut body = line.trim_start_matches([' ', '\t']);
+            if let Some(item) = body.strip_prefix('-') {
+                let after = item.trim_start_matches([' ', '\t']);
+                if after.len() < item.len() {
+                    body = after;
+                }
+            }
+            if body.strip_prefix(key).is_some_and(|rest| rest.starts_with(':')) {
+                return Some(offset + line.len() - body.len());
+            }
+            offset += line.len();
+        }
+        None
     }
 
     /// From the start of `key:`, the offset of the value after the colon.
