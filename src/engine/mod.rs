@@ -118,8 +118,8 @@ fn candidates<'s>(set: &'s RuleSet, text: &str, article: &Article, observer: &mu
     let mut scratch = set.scanner.scratch();
     let scratch = &mut *scratch;
     if set.scanner.scan(text, scratch).is_err() {
-        // Not expected (see `Scanner`), but a text must never go unsearched:
-        // search each rule and alias on its own.
+        // The scanner gave up on this rule set (see `Scanner`): search
+        // each rule and alias on its own.
         for &ri in &set.pattern_rules {
             if applies(&set.rules[ri]) {
                 pattern_candidates(set, ri, text, article, None, observer, &mut out);
