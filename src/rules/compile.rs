@@ -1,7 +1,7 @@
 //! From raw YAML to a checked, compiled [`RuleSet`], with located errors.
 
 use rayon::prelude::*;
-use regex::{Regex, RegexBuilder};
+use regex::Regex;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -10,7 +10,9 @@ use unicode_normalization::UnicodeNormalization;
 use super::error::{LoadError, Location, RuleError};
 use super::locate::Source;
 use super::raw::{RawExample, RawFile, RawRule};
-use super::{lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, Rule, RuleSet, Scanner};
+use super::{
+    lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, NamesByInitial, Pattern, Rule, RuleSet, Scanner,
+};
 use crate::article::{Article, Language, PartialDate, Split};
 use crate::engine;
 use crate::fact::Kind;
@@ -88,24 +90,27 @@ pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadEr
         })
         .collect();
     let mut rules = Vec::new();
-    let mut patterns = Vec::new();
     let mut examples = Vec::new();
     for (compiled, rule_errors) in compiled {
         errors.extend(rule_errors);
-        if let Some(((rule, pattern), rule_examples)) = compiled {
+        if let Some((rule, rule_examples)) = compiled {
             examples.push(rule_examples);
-            if let Some(p) = pattern {
-                patterns.push((rules.len(), p));
-            }
             rules.push(rule);
         }
     }
     if !errors.is_empty() {
         return Err(LoadError { errors });
     }
-    let set = assemble(rules, patterns, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect())
-        .map_err(|errors| LoadError { errors })?;
-    check_examples(&set, &examples, &mut errors);
+    // The examples are searched rule by rule, so the scanner is built
+    // meanwhile, on the other threads.
+    let set = unscanned(rules, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect());
+    let (scanner, ()) = rayon::join(|| scanner(&set), || check_examples(&set, &examples, &mut errors));
+    match scanner {
+        Ok(scanner) => {
+            set.scanner.get_or_init(|| scanner);
+        }
+        Err(scanner_errors) => errors.extend(scanner_errors),
+    }
     if errors.is_empty() {
         Ok(set)
     } else {
@@ -315,12 +320,7 @@ impl RuleCtx<'_> {
         self.raw.id.clone()
     }
 
-    fn compile(
-        &self,
-        file: &RawFile,
-        expander: &Expander,
-        errors: &mut Vec<RuleError>,
-    ) -> Option<(Rule, Option<String>)> {
+    fn compile(&self, file: &RawFile, expander: &Expander, errors: &mut Vec<RuleError>) -> Option<Rule> {
         let rr = self.raw;
         let n_errors = errors.len();
         let kind = rr.kind.or(file.kind);
@@ -328,12 +328,9 @@ impl RuleCtx<'_> {
             errors.push(RuleError::MissingKind { at: self.src.rule(self.index), rule: self.id() });
             return None;
         };
-        let (matcher, pattern) = match (&rr.pattern, &rr.gazetteer) {
-            (Some(p), None) => {
-                let (re, expanded) = self.pattern(p, kind, expander, errors)?;
-                (Matcher::Pattern(re), Some(expanded))
-            }
-            (None, Some(entries)) => (Matcher::Gazetteer(self.gazetteer(entries, kind, errors)), None),
+        let matcher = match (&rr.pattern, &rr.gazetteer) {
+            (Some(p), None) => Matcher::Pattern(self.pattern(p, kind, expander, errors)?),
+            (None, Some(entries)) => Matcher::Gazetteer(self.gazetteer(entries, kind, errors)),
             (Some(_), Some(_)) => {
                 let message = "has both `pattern` and `gazetteer`".into();
                 errors.push(RuleError::Matcher { at: self.at("gazetteer"), rule: self.id(), message });
@@ -392,16 +389,10 @@ impl RuleCtx<'_> {
             description: rr.description.clone(),
             at: self.src.rule(self.index),
         };
-        Some((rule, pattern))
+        Some(rule)
     }
 
-    fn pattern(
-        &self,
-        pattern: &str,
-        kind: Kind,
-        expander: &Expander,
-        errors: &mut Vec<RuleError>,
-    ) -> Option<(Regex, String)> {
+    fn pattern(&self, pattern: &str, kind: Kind, expander: &Expander, errors: &mut Vec<RuleError>) -> Option<Pattern> {
         let at = self.at("pattern");
         let expanded = match expander.expand(pattern) {
             Ok(e) => e,
@@ -428,7 +419,7 @@ impl RuleCtx<'_> {
             errors.push(RuleError::EmptyMatch { at, rule: self.id() });
             return None;
         }
-        let re = match RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).build() {
+        let re = match Pattern::new(expanded, hir, REGEX_SIZE_LIMIT) {
             Ok(re) => re,
             Err(e) => {
                 errors.push(RuleError::Regex { at, rule: self.id(), message: e.to_string() });
@@ -447,7 +438,7 @@ impl RuleCtx<'_> {
                 });
             }
         }
-        Some((re, expanded))
+        Some(re)
     }
 
     fn gazetteer(&self, entries: &[super::raw::RawEntry], kind: Kind, errors: &mut Vec<RuleError>) -> Vec<Entry> {
@@ -566,13 +557,17 @@ fn expect(ex: &RawExample) -> Expect {
 }
 
 /// Builds the one-pass matchers over all rules.
-pub(super) fn assemble(
-    rules: Vec<Rule>,
-    patterns: Vec<(usize, String)>,
-    lexicons: Lexicons,
-    files: Vec<PathBuf>,
-) -> Result<RuleSet, Vec<RuleError>> {
-    let pattern_rules = patterns.iter().map(|(r, _)| *r).collect();
+pub(super) fn assemble(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> Result<RuleSet, Vec<RuleError>> {
+    let set = unscanned(rules, lexicons, files);
+    let scanner = scanner(&set)?;
+    set.scanner.get_or_init(|| scanner);
+    Ok(set)
+}
+
+/// A rule set without its scanner yet: it searches rule by rule.
+fn unscanned(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> RuleSet {
+    let pattern_rules =
+        rules.iter().enumerate().filter(|(_, r)| matches!(r.matcher, Matcher::Pattern(_))).map(|(i, _)| i).collect();
     let mut alias_texts = Vec::new();
     let mut alias_targets = Vec::new();
     let mut names = HashMap::new();
@@ -589,17 +584,44 @@ pub(super) fn assemble(
             }
         }
     }
-    let pattern_texts: Vec<&str> = patterns.iter().map(|(_, p)| p.as_str()).collect();
-    let alias_refs: Vec<&str> = alias_texts.iter().map(String::as_str).collect();
-    let scanner = Scanner::new(&pattern_texts, &alias_refs).map_err(|message| {
-        let first = patterns.first().map(|(r, _)| &rules[*r]);
+    let mut names_by_initial = NamesByInitial::new();
+    for ((kind, name), &target) in &names {
+        if let Some(initial) = name.chars().next() {
+            names_by_initial.entry((*kind, initial)).or_default().push((name.chars().count(), name.clone(), target));
+        }
+    }
+    RuleSet {
+        rules,
+        lexicons,
+        scanner: std::sync::OnceLock::new(),
+        pattern_rules,
+        alias_texts,
+        alias_targets,
+        names,
+        names_by_initial,
+        files,
+    }
+}
+
+/// The scanner of a set's patterns (in set order) and aliases.
+fn scanner(set: &RuleSet) -> Result<Scanner, Vec<RuleError>> {
+    let patterns: Vec<&regex_syntax::hir::Hir> = set
+        .pattern_rules
+        .iter()
+        .filter_map(|&ri| match &set.rules[ri].matcher {
+            Matcher::Pattern(re) => Some(re.hir()),
+            Matcher::Gazetteer(_) => None,
+        })
+        .collect();
+    let aliases: Vec<&str> = set.alias_texts.iter().map(String::as_str).collect();
+    Scanner::new(&patterns, &aliases).map_err(|message| {
+        let first = set.pattern_rules.first().map(|&r| &set.rules[r]);
         vec![RuleError::Regex {
             at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
             rule: "(the combined rule set)".into(),
             message,
         }]
-    })?;
-    Ok(RuleSet { rules, lexicons, scanner, pattern_rules, alias_texts, alias_targets, names, files })
+    })
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.
@@ -633,7 +655,7 @@ fn check_rule_examples(set: &RuleSet, ri: usize, rule: &Rule, examples: &[Exampl
             published: ex.expect.as_ref().and_then(|e| e.published),
             split: Split::Dev,
         };
-        let run = engine::run(set, &article, &mut engine::Quiet);
+        let run = engine::run_rule_by_rule(set, &article, &mut engine::Quiet);
         let produced: Vec<String> = run.outcomes_of(set, ri);
         match &ex.expect {
             Some(expect) => {

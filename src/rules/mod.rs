@@ -19,7 +19,6 @@ mod locate;
 mod raw;
 mod scanner;
 
-use regex::Regex;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -28,15 +27,17 @@ use crate::fact::Kind;
 
 pub use error::{LoadError, Location, RuleError};
 pub(crate) use raw::Boundaries;
-pub(crate) use scanner::Scanner;
+pub(crate) use scanner::{Scanner, Scratch};
 
 /// A compiled, checked rule set.
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) rules: Vec<Rule>,
     pub(crate) lexicons: Lexicons,
-    /// One pass over a text: where every pattern and alias matches.
-    pub(crate) scanner: Scanner,
+    /// One pass over a text: where every pattern and alias matches. Built
+    /// while the examples are checked (which search rule by rule), so that
+    /// loading takes the longer of the two, not their sum.
+    pub(crate) scanner: std::sync::OnceLock<Scanner>,
     /// Pattern index in `scanner` -> rule index.
     pub(crate) pattern_rules: Vec<usize>,
     /// Every gazetteer alias, in the scanner's alias order.
@@ -46,9 +47,17 @@ pub struct RuleSet {
     /// Lower-cased alias -> (rule index, entry index), per kind: resolves a
     /// name captured by a pattern rule to its canonical gazetteer entry.
     pub(crate) names: HashMap<(Kind, String), (usize, usize)>,
+    /// The same names, by kind and first letter, with their length in
+    /// characters: the names one typo away from a written name are looked
+    /// for among those alone.
+    pub(crate) names_by_initial: NamesByInitial,
     /// The rule files, in load order.
     pub(crate) files: Vec<PathBuf>,
 }
+
+/// Names by (kind, first letter): (length in characters, name, (rule index,
+/// entry index)).
+pub(crate) type NamesByInitial = HashMap<(Kind, char), Vec<(usize, String, (usize, usize))>>;
 
 /// One compiled rule.
 #[derive(Debug, Clone)]
@@ -94,8 +103,62 @@ pub(crate) enum Direction {
 
 #[derive(Debug, Clone)]
 pub(crate) enum Matcher {
-    Pattern(Regex),
+    Pattern(Pattern),
     Gazetteer(Vec<Entry>),
+}
+
+/// A compiled pattern: the expanded regex, its syntax tree, and a regex that
+/// reads its captures.
+///
+/// The syntax tree is parsed once, when the rule is checked, and both this
+/// regex and the set's [`Scanner`] are compiled from it. The regex is a
+/// `regex_automata` one so that the engine can ask for the match that starts
+/// exactly where the scanner says one does (an anchored search), instead of
+/// searching on and then back for its start.
+#[derive(Clone)]
+pub(crate) struct Pattern {
+    source: String,
+    hir: regex_syntax::hir::Hir,
+    regex: regex_automata::meta::Regex,
+}
+
+/// Shows the pattern as written after expansion, as `regex::Regex` does:
+/// tools compare rule definitions by their debug form.
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Regex").field(&self.as_str()).finish()
+    }
+}
+
+impl Pattern {
+    /// Compiles a pattern already parsed from `source` (with the `regex`
+    /// crate's default syntax); the error is the compiler's message.
+    pub(crate) fn new(source: String, hir: regex_syntax::hir::Hir, size_limit: usize) -> Result<Pattern, String> {
+        let config =
+            regex_automata::meta::Config::new().nfa_size_limit(Some(size_limit)).onepass_size_limit(Some(size_limit));
+        let regex =
+            regex_automata::meta::Builder::new().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
+        Ok(Pattern { source, hir, regex })
+    }
+
+    /// The pattern as compiled, macros expanded.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
+        &self.hir
+    }
+
+    pub(crate) fn regex(&self) -> &regex_automata::meta::Regex {
+        &self.regex
+    }
+
+    /// The names of the capture groups, `None` for unnamed ones (group 0
+    /// first).
+    pub(crate) fn capture_names(&self) -> impl Iterator<Item = Option<&str>> {
+        self.regex.group_info().pattern_names(regex_automata::PatternID::ZERO)
+    }
 }
 
 /// A gazetteer entry: a canonical name and what it stands for.
@@ -260,15 +323,6 @@ impl RuleSet {
     /// subset's examples may rely on the rules left out.
     pub fn subset(&self, keep: impl Fn(&str, &Path) -> bool) -> Result<RuleSet, LoadError> {
         let rules: Vec<Rule> = self.rules.iter().filter(|r| keep(&r.id, &r.at.path)).cloned().collect();
-        let patterns = rules
-            .iter()
-            .enumerate()
-            .filter_map(|(i, r)| match &r.matcher {
-                Matcher::Pattern(re) => Some((i, re.as_str().to_string())),
-                Matcher::Gazetteer(_) => None,
-            })
-            .collect();
-        compile::assemble(rules, patterns, self.lexicons.clone(), self.files.clone())
-            .map_err(|errors| LoadError { errors })
+        compile::assemble(rules, self.lexicons.clone(), self.files.clone()).map_err(|errors| LoadError { errors })
     }
 }

@@ -34,6 +34,7 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_syntax::hir::Hir;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
 /// memory per thread. The bundled rules reach about 19 MB of states over the
@@ -102,11 +103,10 @@ impl From<regex_automata::hybrid::CacheError> for ScanFailed {
 }
 
 impl Scanner {
-    /// Compiles the patterns (already expanded, in regex syntax) and the
-    /// aliases (literal text).
-    pub(crate) fn new(patterns: &[&str], aliases: &[&str]) -> Result<Scanner, String> {
-        let escaped: Vec<String> = aliases.iter().map(|a| regex_syntax::escape(a)).collect();
-        let all: Vec<&str> = patterns.iter().copied().chain(escaped.iter().map(String::as_str)).collect();
+    /// Compiles the patterns (parsed) and the aliases (literal text).
+    pub(crate) fn new(patterns: &[&Hir], aliases: &[&str]) -> Result<Scanner, String> {
+        let literals: Vec<Hir> = aliases.iter().map(|a| Hir::literal(a.as_bytes())).collect();
+        let all: Vec<&Hir> = patterns.iter().copied().chain(literals.iter()).collect();
         let nfa_config =
             || thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
         let dfa_config = || {
@@ -117,11 +117,14 @@ impl Scanner {
                 .minimum_cache_clear_count(Some(GIVE_UP_CLEARS))
                 .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE))
         };
-        let build = |pats: &[&str], reverse: bool| {
+        let build = |pats: &[&Hir], reverse: bool| {
+            let nfa = thompson::Compiler::new()
+                .configure(nfa_config().reverse(reverse))
+                .build_many_from_hir(pats)
+                .map_err(|e| e.to_string())?;
             DFA::builder()
                 .configure(dfa_config().starts_for_each_pattern(reverse))
-                .thompson(nfa_config().reverse(reverse))
-                .build_many(pats)
+                .build_from_nfa(nfa)
                 .map_err(|e| e.to_string())
         };
         let (forward, reverse) = rayon::join(|| build(&all, false), || build(patterns, true));
