@@ -317,18 +317,22 @@ fn pattern_candidates<'s>(
 
 /// Every (end, alias) match of every alias, without the scanner.
 fn alias_ends_slowly(set: &RuleSet, text: &str) -> Vec<(usize, usize)> {
-    let mut ends = Vec::new();
-    for (alias, name) in set.alias_texts.iter().enumerate() {
-        let mut at = 0;
-        while let Some(i) = text[at..].find(name) {
-            let start = at + i;
-            ends.push((start + name.len(), alias));
-            at = next_char(text, start);
-            if at >= text.len() {
-                break;
+    let mut ends: Vec<(usize, usize)> = match set.alias_automaton() {
+        Some(ac) => ac.find_overlapping_iter(text).map(|m| (m.end(), m.pattern().as_usize())).collect(),
+        // No automaton (too large to build): each alias on its own, at
+        // every place it occurs, overlapping ones included.
+        None => {
+            let mut ends = Vec::new();
+            for (alias, name) in set.alias_texts.iter().enumerate() {
+                let mut at = 0;
+                while let Some(i) = text.get(at..).and_then(|rest| rest.find(name.as_str())) {
+                    ends.push((at + i + name.len(), alias));
+                    at = next_char(text, at + i);
+                }
             }
+            ends
         }
-    }
+    };
     ends.sort_unstable();
     ends
 }

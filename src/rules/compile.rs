@@ -594,6 +594,7 @@ fn unscanned(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> RuleS
         rules,
         lexicons,
         scanner: std::sync::OnceLock::new(),
+        alias_automaton: std::sync::OnceLock::new(),
         pattern_rules,
         alias_texts,
         alias_targets,

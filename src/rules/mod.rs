@@ -42,6 +42,9 @@ pub struct RuleSet {
     pub(crate) pattern_rules: Vec<usize>,
     /// Every gazetteer alias, in the scanner's alias order.
     pub(crate) alias_texts: Vec<String>,
+    /// Every alias in one Aho-Corasick automaton, for searching rule by rule
+    /// (the examples, or a set the scanner gave up on); built on first use.
+    pub(crate) alias_automaton: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>>,
     /// Alias index in `scanner` -> (rule index, entry index).
     pub(crate) alias_targets: Vec<(usize, usize)>,
     /// Lower-cased alias -> (rule index, entry index), per kind: resolves a
@@ -241,6 +244,17 @@ pub(crate) fn with_lexicon_key<R>(form: &str, f: impl FnOnce(&str) -> R) -> R {
 }
 
 impl RuleSet {
+    /// The automaton of all aliases (see `alias_automaton`), `None` when it
+    /// cannot be built (far beyond the size of real gazetteers).
+    pub(crate) fn alias_automaton(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.alias_automaton
+            .get_or_init(|| {
+                let kind = aho_corasick::MatchKind::Standard;
+                aho_corasick::AhoCorasick::builder().match_kind(kind).build(&self.alias_texts).ok()
+            })
+            .as_ref()
+    }
+
     /// Loads every `*.yaml` file of a folder (sorted by name), checks the
     /// rules and their examples, and compiles them.
     ///
