@@ -15,12 +15,13 @@
 //!   language-restricted rules see text they must ignore.
 //! - Articles are about as long as their home article, so the corpus has the
 //!   article-size mix of the real one.
-//! - Generation is seeded and uses its own small generator (SplitMix64): the
-//!   same seed and sources give the same corpus on every machine and
-//!   version, with no dependency. It is never committed as data; benches and
-//!   tools generate it in memory in well under a second.
+//! - Generation is seeded, with the crate's SplitMix64 stream (the one the
+//!   bootstrap of `compare` draws from): the same seed and sources give the
+//!   same corpus on every machine, with no dependency. It is never committed
+//!   as data; benches and tools generate it in memory in well under a second.
 
 use crate::article::{Article, Language, Split};
+use crate::inspect::sampling::Rng;
 
 /// How large a corpus to generate, and from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,7 +40,7 @@ impl Default for ScaleConfig {
 }
 
 /// Share of paragraphs taken from the other language, in sevenths.
-const OTHER_LANGUAGE_SEVENTHS: u64 = 1;
+const OTHER_LANGUAGE_SEVENTHS: usize = 1;
 
 /// Builds a corpus of at least `config.bytes` bytes of text from the
 /// paragraphs of `sources` (see the module documentation).
@@ -55,7 +56,7 @@ pub fn generate(sources: &[Article], config: ScaleConfig) -> Vec<Article> {
         homes.iter().filter(|h| h.language == language).flat_map(|h| h.paragraphs.iter().copied()).collect()
     };
     let (en, vi) = (by_language(Language::En), by_language(Language::Vi));
-    let mut rng = SplitMix64(config.seed);
+    let mut rng = Rng::new(config.seed);
     let mut articles = Vec::new();
     let mut total = 0;
     while total < config.bytes {
@@ -67,7 +68,7 @@ pub fn generate(sources: &[Article], config: ScaleConfig) -> Vec<Article> {
         let mut text = String::with_capacity(home.len + home.len / 2);
         text.push_str(home.paragraphs[0]);
         while text.len() < home.len {
-            let pool = if !other.is_empty() && rng.below(7) < OTHER_LANGUAGE_SEVENTHS as usize { other } else { same };
+            let pool = if !other.is_empty() && rng.below(7) < OTHER_LANGUAGE_SEVENTHS { other } else { same };
             text.push_str("\n\n");
             text.push_str(pool[rng.below(pool.len())]);
         }
@@ -103,26 +104,6 @@ impl<'a> Home<'a> {
             paragraphs,
             len: article.text.len(),
         })
-    }
-}
-
-/// SplitMix64 (Steele, Lea and Flood): tiny, fast, and fixed forever, which
-/// is what a reproducible benchmark corpus needs from its generator.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`); the bias of the modulo is far below
-    /// anything a benchmark could notice.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 

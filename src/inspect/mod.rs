@@ -12,7 +12,7 @@ pub mod compare;
 pub mod explain;
 pub mod lint;
 pub mod profile;
-mod sampling;
+pub(crate) mod sampling;
 pub mod stats;
 mod timing;
 pub mod trace;
