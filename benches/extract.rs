@@ -22,7 +22,7 @@
 //! median time per iteration of the same samples.
 //!
 //! ```sh
-//! cargo bench --bench extract                    # everything, about 2 minutes
+//! cargo bench --bench extract                    # everything, about 3 minutes
 //! cargo bench --bench extract -- whole/          # one group
 //! cargo bench --bench extract -- --save-baseline before   # before a rule change
 //! cargo bench --bench extract -- --baseline before        # after it: criterion prints the change
@@ -101,8 +101,9 @@ fn timed(b: &mut criterion::Bencher, id: &str, mut f: impl FnMut()) {
 fn whole(c: &mut Criterion) {
     let d = data();
     let mut group = c.benchmark_group("whole");
+    // Ten iterations of the whole corpus: over a second each on one thread.
     group.sampling_mode(SamplingMode::Flat).sample_size(10).warm_up_time(Duration::from_secs(2));
-    group.measurement_time(Duration::from_secs(8));
+    group.measurement_time(Duration::from_secs(14));
     group.throughput(Throughput::Bytes(bytes(&d.corpus)));
     group.bench_function("1-thread", |b| timed(b, "whole/1-thread", || extract_each(&d.rules, &d.corpus)));
     for threads in [1, 2] {
@@ -168,7 +169,7 @@ fn rule_count(c: &mut Criterion) {
     println!("rule-count: bundled {} rules, tenfold {} rules", d.rules.len(), tenfold.len());
     let mut group = c.benchmark_group("rule-count");
     group.sampling_mode(SamplingMode::Flat).sample_size(10).warm_up_time(Duration::from_secs(1));
-    group.measurement_time(Duration::from_secs(4));
+    group.measurement_time(Duration::from_secs(10));
     group.throughput(Throughput::Bytes(bytes(slice)));
     group.bench_function("bundled", |b| timed(b, "rule-count/bundled", || extract_each(&d.rules, slice)));
     group.bench_function("tenfold", |b| timed(b, "rule-count/tenfold", || extract_each(&tenfold, slice)));
@@ -177,7 +178,7 @@ fn rule_count(c: &mut Criterion) {
 
 fn load(c: &mut Criterion) {
     let mut group = c.benchmark_group("load");
-    group.sample_size(20).measurement_time(Duration::from_secs(4));
+    group.sample_size(20).measurement_time(Duration::from_secs(8));
     group.bench_function("bundled", |b| {
         timed(b, "load/bundled", || {
             black_box(RuleSet::load(root("rules")).expect("the bundled rules load"));

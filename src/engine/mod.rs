@@ -376,7 +376,10 @@ struct Caps<'t> {
 impl<'t> Caps<'t> {
     /// The text of group `name`, if the pattern has it and it took part.
     fn name(&self, name: &str) -> Option<&'t str> {
-        self.captures.get_group_by_name(name).map(|span| &self.text[span.range()])
+        // A pattern has a handful of groups: comparing names beats hashing.
+        let group =
+            self.captures.group_info().pattern_names(regex_automata::PatternID::ZERO).position(|n| n == Some(name))?;
+        self.group(group)
     }
 
     /// The text of group `group` (0: the whole match).
