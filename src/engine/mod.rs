@@ -125,7 +125,8 @@ enum Search {
 fn run_with<'a>(set: &'a RuleSet, article: &'a Article, observer: &mut impl Observer, search: Search) -> Run<'a> {
     let text = Normalized::new(&article.text);
     let candidates = find_candidates(set, &text.text, article, observer, search);
-    let kept = overlap::resolve(set, candidates, observer);
+    let mut kept = overlap::resolve(set, candidates, observer);
+    unify_envoy_titles(&mut kept);
     let article_date = article.published.or_else(|| {
         kept.iter().filter(|c| set.rules[c.rule].article_date).find_map(|c| match &c.draft {
             Draft::Date(value::DateExpr::Calendar { year: Some(year), month, day }, None) => {
@@ -243,6 +244,7 @@ fn alias_candidate<'s>(
                 name: Cow::Borrowed(&entry.name),
                 role: entry.role.as_deref().or(rule.set.role.as_deref()).map(Cow::Borrowed),
                 represents: entry.represents.as_deref().or(rule.set.represents.as_deref()).map(Cow::Borrowed),
+                titled: false,
             },
             Kind::Location => Draft::Location(Cow::Borrowed(&entry.name)),
             // Gazetteers of dates or counts are unusual but well defined:
@@ -429,27 +431,36 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
             if set.entry(Kind::Location, &written).is_some() {
                 return None;
             }
-            if let Some(entry) = set.entry(Kind::Envoy, &written) {
-                return Some(Draft::Envoy {
-                    name: Cow::Borrowed(&entry.name),
-                    role: entry.role.as_deref().or(rule.set.role.as_deref()).map(Cow::Borrowed),
-                    represents: entry.represents.as_deref().or(rule.set.represents.as_deref()).map(Cow::Borrowed),
-                });
-            }
-            let role = match cap("role") {
+            // What the text says of the person, which outranks what the
+            // gazetteer lists: "Deputy Foreign Minister Abbas Araghchi".
+            let titled_role = match cap("role") {
                 Some(r) => Some(lex.lookup("role", r)?),
-                None => rule.set.role.as_deref(),
+                None => None,
             };
-            let represents = match cap("represents") {
+            let titled_represents = match cap("represents") {
                 Some(r) => Some(
                     lex.lookup("represents", r).or_else(|| set.entry(Kind::Location, r).map(|e| e.name.as_str()))?,
                 ),
-                None => rule.set.represents.as_deref(),
+                None => None,
+            };
+            // A known name, perhaps with a glue word run into it
+            // ("Foreign Minister Elmar Mammadyarovtold").
+            let known = set.entry(Kind::Envoy, &written).or_else(|| {
+                let unglued = strip_glue(&written, &rule.glue)?;
+                set.entry(Kind::Envoy, unglued)
+            });
+            let (name, listed_role, listed_represents) = match known {
+                Some(entry) => (Cow::Borrowed(entry.name.as_str()), entry.role.as_deref(), entry.represents.as_deref()),
+                None => (Cow::Owned(written), None, None),
             };
             Some(Draft::Envoy {
-                name: Cow::Owned(written),
-                role: role.map(Cow::Borrowed),
-                represents: represents.map(Cow::Borrowed),
+                name,
+                role: titled_role.or(listed_role).or(rule.set.role.as_deref()).map(Cow::Borrowed),
+                represents: titled_represents
+                    .or(listed_represents)
+                    .or(rule.set.represents.as_deref())
+                    .map(Cow::Borrowed),
+                titled: titled_role.is_some(),
             })
         }
         Kind::Location => {
@@ -459,6 +470,46 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
                 None => Cow::Owned(written),
             };
             Some(Draft::Location(name))
+        }
+    }
+}
+
+/// `written` without one of `glue` run into its last word, if it ends so.
+fn strip_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
+    let last = written.rsplit(' ').next()?;
+    glue.iter().find_map(|g| {
+        let stem = written.strip_suffix(g.as_str())?;
+        // The word must keep more than the glue: "Tom" is not "T" + "om".
+        (last.len() > g.len() + 2).then_some(stem)
+    })
+}
+
+/// One person, one role within an article: where the text titles a person
+/// ("Deputy Foreign Minister Abbas Araghchi"), their other, untitled mentions
+/// ("Araghchi said") take the first such title's role and country instead of
+/// the gazetteer's.
+fn unify_envoy_titles(kept: &mut [Candidate]) {
+    /// A titled person: name, role, country.
+    type Title<'s> = (Cow<'s, str>, Option<Cow<'s, str>>, Option<Cow<'s, str>>);
+    let mut titles: Vec<Title> = Vec::new();
+    for c in kept.iter() {
+        if let Draft::Envoy { name, role, represents, titled: true } = &c.draft {
+            if !titles.iter().any(|(n, _, _)| n == name) {
+                titles.push((name.clone(), role.clone(), represents.clone()));
+            }
+        }
+    }
+    if titles.is_empty() {
+        return;
+    }
+    for c in kept.iter_mut() {
+        if let Draft::Envoy { name, role, represents, titled: false } = &mut c.draft {
+            if let Some((_, r, p)) = titles.iter().find(|(n, _, _)| n == name) {
+                role.clone_from(r);
+                if p.is_some() {
+                    represents.clone_from(p);
+                }
+            }
         }
     }
 }
@@ -578,7 +629,7 @@ impl Run<'_> {
                 };
                 key(ValueRef::Text(Cow::Owned(v)))
             }
-            Draft::Envoy { name, role, represents } => KeyRef {
+            Draft::Envoy { name, role, represents, .. } => KeyRef {
                 role: role.as_deref(),
                 represents: represents.as_deref(),
                 ..key(ValueRef::Text(Cow::Borrowed(name)))
@@ -723,6 +774,62 @@ mod tests {
             prop_assert_eq!(kept, plain_kept);
             prop_assert_eq!(drops.0, plain_drops.0);
         }
+    }
+
+    /// A rule set of one gazetteer envoy and one title pattern.
+    fn envoy_rules() -> RuleSet {
+        let rules = r#"
+kind: envoy
+lexicons:
+  role:
+    foreign minister: [Foreign Minister]
+    deputy foreign minister: [Deputy Foreign Minister]
+rules:
+  - id: envoy.known
+    glue: &glue [told, said]
+    gazetteer:
+      - name: Abbas Araghchi
+        aliases: [Araghchi]
+        role: foreign minister
+        represents: Iran
+  - id: envoy.title
+    glue: *glue
+    priority: 1
+    pattern: '(?P<role>Deputy Foreign Minister|Foreign Minister)\s+(?P<name>\p{Lu}\p{Ll}+(?:\s+\p{Lu}\p{Ll}+)?)'
+"#;
+        RuleSet::from_sources(vec![("envoys.yaml".into(), rules.to_string())]).expect("the test rules load")
+    }
+
+    fn envoy_facts(text: &str) -> Vec<(String, Option<String>, usize)> {
+        let set = envoy_rules();
+        let article = Article::from_text("a", text.to_string());
+        set.extract(&article)
+            .facts
+            .iter()
+            .map(|f| {
+                let crate::fact::Value::Text(name) = &f.key.value else { panic!("an envoy is a name") };
+                (name.clone(), f.key.role.clone(), f.mentions.len())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_title_in_the_text_gives_the_role_of_every_mention_of_the_person() {
+        // Listed as foreign minister, titled deputy here: one fact, the deputy.
+        let facts = envoy_facts("Deputy Foreign Minister Abbas Araghchi arrived. Later Araghchi said no.");
+        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("deputy foreign minister".to_string()), 2)]);
+        // Untitled, the gazetteer's role stands.
+        let facts = envoy_facts("Araghchi said no.");
+        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+    }
+
+    #[test]
+    fn a_glue_word_run_into_a_titled_name_is_not_part_of_it() {
+        let facts = envoy_facts("Foreign Minister Abbas Araghchitold reporters");
+        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        // A name that merely ends like a glue word stays whole.
+        let facts = envoy_facts("Foreign Minister Jan Harold");
+        assert_eq!(facts, vec![("Jan Harold".to_string(), Some("foreign minister".to_string()), 1)]);
     }
 
     fn bundled() -> &'static RuleSet {

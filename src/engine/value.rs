@@ -24,8 +24,10 @@ use crate::rules::{Direction, Lexicons};
 pub(crate) enum Draft<'s> {
     /// A date, or a range `start/end`.
     Date(DateExpr, Option<DateExpr>),
-    /// An envoy with attributes.
-    Envoy { name: Cow<'s, str>, role: Option<Cow<'s, str>>, represents: Option<Cow<'s, str>> },
+    /// An envoy with attributes. `titled` when the text itself gave the
+    /// role ("Deputy Foreign Minister X"), which then outranks the role a
+    /// gazetteer lists for the person.
+    Envoy { name: Cow<'s, str>, role: Option<Cow<'s, str>>, represents: Option<Cow<'s, str>>, titled: bool },
     /// A casualty figure.
     Casualty { count: u64, qualifier: Cow<'s, str>, outcome: Cow<'s, str> },
     /// A location.
