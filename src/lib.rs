@@ -58,6 +58,16 @@ impl RuleSet {
         engine::extract(self, article)
     }
 
+    /// The one pass of the combined automaton alone, without captures,
+    /// values, overlaps or facts: the number of pattern and alias matches
+    /// ending in `text`, or `None` when the set searches rule by rule. The
+    /// benches set the whole extraction against it, to tell the cost of
+    /// reading the text from the cost of the matches.
+    #[doc(hidden)]
+    pub fn scan_matches(&self, text: &str) -> Option<usize> {
+        engine::scan_matches(self, text)
+    }
+
     /// Extracts every article in parallel (rayon), keeping the input order.
     ///
     /// The result is identical to mapping [`RuleSet::extract`] over the

@@ -175,6 +175,14 @@ fn find_candidates<'s>(
     out
 }
 
+/// See [`RuleSet::scan_matches`].
+pub(crate) fn scan_matches(set: &RuleSet, text: &str) -> Option<usize> {
+    let scanner = set.scanner.get()?;
+    let mut scratch = scanner.scratch();
+    scanner.scan(text, &mut scratch).ok()?;
+    Some(scratch.pattern_ends.len() + scratch.alias_ends.len())
+}
+
 fn applies(rule: &Rule, article: &Article) -> bool {
     rule.language.is_none_or(|l| l == article.language)
 }
