@@ -310,10 +310,19 @@ fn pattern_candidates<'s>(
             break;
         };
         if on_boundaries(text, m.start(), m.end(), rule) {
-            let caps = Caps { text, captures: &captures };
+            // One fact per conjunct: "killed 207 Armenian and 80
+            // Azerbaijani servicemen" states two counts (see `Caps`).
+            let caps = Caps { text, captures: &captures, second: false };
+            let (start, end) = caps.span("first").unwrap_or((m.start(), m.end()));
             match pattern_draft(set, rule, &caps, article) {
-                Some(draft) => out.push(Candidate { rule: ri, start: m.start(), end: m.end(), draft }),
-                None => observer.dropped(ri, m.start(), m.end(), Dropped::NotAValue),
+                Some(draft) => out.push(Candidate { rule: ri, start, end, draft }),
+                None => observer.dropped(ri, start, end, Dropped::NotAValue),
+            }
+            if let Some((start, end)) = caps.span("second") {
+                match pattern_draft(set, rule, &Caps { second: true, ..caps }, article) {
+                    Some(draft) => out.push(Candidate { rule: ri, start, end, draft }),
+                    None => observer.dropped(ri, start, end, Dropped::NotAValue),
+                }
             }
             at = m.end().max(next_char(text, m.start()));
         } else {
@@ -378,18 +387,46 @@ fn on_boundaries(text: &str, start: usize, end: usize, rule: &Rule) -> bool {
 }
 
 /// The captures of one match, read from reused capture locations.
+///
+/// A pattern may state two facts joined by a conjunction: its groups `first`
+/// and `second` span the two mentions, and in the second fact a group `X2`,
+/// where the pattern has one, stands for `X` (`count2`, `qualifier2`); the
+/// groups without such a twin (an `outcome` after both) are shared.
+#[derive(Clone, Copy)]
 struct Caps<'t> {
     text: &'t str,
     captures: &'t Captures,
+    /// Read the second fact's groups.
+    second: bool,
 }
 
 impl<'t> Caps<'t> {
     /// The text of group `name`, if the pattern has it and it took part.
     fn name(&self, name: &str) -> Option<&'t str> {
-        // A pattern has a handful of groups: comparing names beats hashing.
-        let group =
-            self.captures.group_info().pattern_names(regex_automata::PatternID::ZERO).position(|n| n == Some(name))?;
+        let group = self.index(name)?;
         self.group(group)
+    }
+
+    /// The byte span of group `name`, if it took part (no twin lookup).
+    fn span(&self, name: &str) -> Option<(usize, usize)> {
+        let group = self.position(|n| n == name)?;
+        self.captures.get_group(group).map(|span| (span.start, span.end))
+    }
+
+    /// The index of the group that `name` reads (its twin `name2` for the
+    /// second fact, when the pattern has one).
+    fn index(&self, name: &str) -> Option<usize> {
+        if self.second {
+            if let Some(twin) = self.position(|n| n.strip_suffix('2') == Some(name)) {
+                return Some(twin);
+            }
+        }
+        self.position(|n| n == name)
+    }
+
+    fn position(&self, is: impl Fn(&str) -> bool) -> Option<usize> {
+        // A pattern has a handful of groups: comparing names beats hashing.
+        self.captures.group_info().pattern_names(regex_automata::PatternID::ZERO).position(|n| n.is_some_and(&is))
     }
 
     /// The text of group `group` (0: the whole match).

@@ -351,6 +351,14 @@ impl RuleCtx<'_> {
                 help: "remove `article_date: true`".into(),
             });
         }
+        if rr.capitals && !matches!(matcher, Matcher::Gazetteer(_)) {
+            errors.push(RuleError::Option {
+                at: self.at("capitals"),
+                rule: self.id(),
+                message: "`capitals` applies only to gazetteers".into(),
+                help: "remove `capitals: true`, or write the capitals into the pattern".into(),
+            });
+        }
         if kind == Kind::Casualty && !rr.suppress {
             if let Matcher::Pattern(re) = &matcher {
                 let names: Vec<_> = re.capture_names().flatten().collect();
@@ -427,8 +435,16 @@ impl RuleCtx<'_> {
             }
         };
         let allowed = captures_for(kind);
+        // Two facts in one match: `first` and `second` span them, and `X2`
+        // is the second's `X` (see the engine's `Caps`).
+        let known = |name: &str| {
+            allowed.contains(&name)
+                || name == "first"
+                || name == "second"
+                || name.strip_suffix('2').is_some_and(|n| allowed.contains(&n))
+        };
         for name in re.capture_names().flatten() {
-            if !allowed.contains(&name) && !self.raw.suppress {
+            if !known(name) && !self.raw.suppress {
                 errors.push(RuleError::UnknownCapture {
                     at: at.clone(),
                     rule: self.id(),
@@ -463,6 +479,14 @@ impl RuleCtx<'_> {
                 });
             }
             aliases.retain(|a| !a.is_empty());
+            if self.raw.capitals {
+                let capitals: Vec<String> = aliases
+                    .iter()
+                    .filter(|a| a.chars().count() >= 4 && a.chars().any(char::is_lowercase))
+                    .map(|a| a.to_uppercase())
+                    .collect();
+                aliases.extend(capitals);
+            }
             aliases.sort();
             aliases.dedup();
             out.push(Entry {

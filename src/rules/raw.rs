@@ -53,6 +53,12 @@ pub(crate) struct RawRule {
     /// ("Hovaevwho"): the end boundary also holds before one of them.
     #[serde(default)]
     pub glue: Vec<String>,
+    /// Gazetteers: every alias also matches written in capitals, as
+    /// datelines and headings print names ("MOSCOW, Oct 10 (Reuters)").
+    /// Aliases shorter than four characters are left out: in capitals they
+    /// are acronyms of something else.
+    #[serde(default)]
+    pub capitals: bool,
     /// Matches win overlaps like any other but produce no fact: for phrases
     /// such as organisation names that contain a place name.
     #[serde(default)]
