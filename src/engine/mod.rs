@@ -273,15 +273,16 @@ fn alias_candidate<'s>(
 /// its regex finds them searching on from the end of the previous one.
 ///
 /// `starts`, when given, holds every offset where a match of the rule
-/// starts: the search from an offset then begins at the first such start at
-/// or after it and finds exactly the match a search from the offset would,
-/// reading only that match.
+/// starts, with the furthest end of a match from it: the search from an
+/// offset then begins at the first such start at or after it and finds
+/// exactly the match a search from the offset would, reading no further than
+/// that end.
 fn pattern_candidates<'s>(
     set: &'s RuleSet,
     ri: usize,
     text: &str,
     article: &Article,
-    starts: Option<&[usize]>,
+    starts: Option<&[(usize, usize)]>,
     observer: &mut impl Observer,
     out: &mut Vec<Candidate<'s>>,
 ) {
@@ -296,9 +297,12 @@ fn pattern_candidates<'s>(
         // at the first start from `at` on: ask for it there, anchored.
         let input = match starts {
             Some(starts) => {
-                next += starts[next..].partition_point(|&s| s < at);
+                next += starts[next..].partition_point(|&(s, _)| s < at);
                 match starts.get(next) {
-                    Some(&s) => Input::new(text).range(s..).anchored(Anchored::Yes),
+                    // The search reads only up to the furthest end of a
+                    // match from `s`: short enough for the bounded
+                    // backtracker, with no forward DFA pass to find the end.
+                    Some(&(s, e)) => Input::new(text).range(s..e).anchored(Anchored::Yes),
                     None => break,
                 }
             }

@@ -136,9 +136,18 @@ impl std::fmt::Debug for Pattern {
 impl Pattern {
     /// Compiles a pattern already parsed from `source` (with the `regex`
     /// crate's default syntax); the error is the compiler's message.
+    ///
+    /// Without a lazy DFA: the scanner already knows where each match starts
+    /// and how far it can reach, so the regex only reads captures over that
+    /// short span (with the bounded backtracker). Leaving the DFA out saves
+    /// compiling a reverse NFA per rule at load and its cache per thread.
+    /// Searching rule by rule (examples, a set too large for the scanner)
+    /// then runs on the NFA simulation, slower on long texts.
     pub(crate) fn new(source: String, hir: regex_syntax::hir::Hir, size_limit: usize) -> Result<Pattern, String> {
-        let config =
-            regex_automata::meta::Config::new().nfa_size_limit(Some(size_limit)).onepass_size_limit(Some(size_limit));
+        let config = regex_automata::meta::Config::new()
+            .nfa_size_limit(Some(size_limit))
+            .onepass_size_limit(Some(size_limit))
+            .hybrid(false);
         let regex =
             regex_automata::meta::Builder::new().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
         Ok(Pattern { source, hir, regex })

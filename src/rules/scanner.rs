@@ -7,9 +7,10 @@
 //! that never ends anywhere costs nothing more; for one that does, a second,
 //! reverse lazy DFA (anchored per pattern) walks back from each such end over
 //! the match only, which gives every offset where a match of that pattern
-//! starts. The engine then asks the rule's own regex for its captures at
-//! exactly those starts. An alias is a literal, so its start is its end minus
-//! its length.
+//! starts, and how far the furthest match from each start reaches. The
+//! engine then asks the rule's own regex for its captures at exactly those
+//! starts, reading no further than that reach. An alias is a literal, so
+//! its start is its end minus its length.
 //!
 //! This replaces "one `RegexSet` pass, then each firing rule's regex again over
 //! the whole text" (one pass per firing rule) and a separate Aho-Corasick pass
@@ -82,8 +83,9 @@ pub(crate) struct Scratch {
     pub pattern_ends: Vec<(usize, usize)>,
     /// Alias matches found by the forward pass: (end, alias), sorted.
     pub alias_ends: Vec<(usize, usize)>,
-    /// Starts of one pattern's matches, sorted and unique.
-    pub starts: Vec<usize>,
+    /// Starts of one pattern's matches, sorted and unique, each with the
+    /// furthest end of a match from it: (start, furthest end).
+    pub starts: Vec<(usize, usize)>,
     /// Set once the forward DFA gave up on this thread: scans fail at once.
     gave_up: bool,
 }
@@ -236,7 +238,9 @@ impl Scanner {
 
     /// Fills `scratch.starts` with every offset at which a match of `pattern`
     /// starts, given `ends`, the offsets where its matches end (from
-    /// [`Scanner::scan`]).
+    /// [`Scanner::scan`]), each with the furthest end of a match from it:
+    /// every match from that start, the leftmost-first one included, ends
+    /// there or before, so the rule's regex need read no further.
     ///
     /// Returns `Ok(false)` without finishing when walking back would read
     /// more than `budget` bytes: a pattern that matches almost everywhere
@@ -266,7 +270,7 @@ impl Scanner {
                 sid = dfa.next_state(cache, sid, hay[at])?;
                 if sid.is_tagged() {
                     if sid.is_match() {
-                        scratch.starts.push(at + 1);
+                        scratch.starts.push((at + 1, end));
                     } else if sid.is_dead() {
                         dead = true;
                         break;
@@ -278,7 +282,7 @@ impl Scanner {
             if !dead {
                 sid = dfa.next_eoi_state(cache, sid)?;
                 if sid.is_match() {
-                    scratch.starts.push(0);
+                    scratch.starts.push((0, end));
                 }
             }
             cache.search_finish(at);
@@ -287,8 +291,10 @@ impl Scanner {
                 return Ok(false);
             }
         }
-        scratch.starts.sort_unstable();
-        scratch.starts.dedup();
+        // One entry per start, with its furthest end: sorted by start and,
+        // for one start, furthest end first.
+        scratch.starts.sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
+        scratch.starts.dedup_by_key(|&mut (start, _)| start);
         Ok(true)
     }
 }
