@@ -119,6 +119,19 @@ fn captures_and_set_fields_must_mean_something_for_the_kind() {
 }
 
 #[test]
+fn capitals_apply_only_to_gazetteers_and_twin_captures_only_to_known_names() {
+    assert_error(
+        "kind: location\nrules:\n  - id: p\n    capitals: true\n    pattern: 'Moscow'\n",
+        &["broken.yaml:4:15: rule `p`: `capitals` applies only to gazetteers"],
+    );
+    // `count2` is the second fact's `count`; `yr2` twins nothing.
+    assert_error(
+        "kind: date\nrules:\n  - id: d\n    pattern: '(?P<first>(?P<year>[0-9]{4})) and (?P<second>(?P<yr2>[0-9]{4}))'\n",
+        &["capture `yr2` means nothing for a date rule"],
+    );
+}
+
+#[test]
 fn every_error_of_a_set_is_reported_not_just_the_first() {
     let errors =
         errors_of("kind: date\nrules:\n  - id: a\n    pattern: '('\n  - id: b\n    pattern: '{nope}'\n  - id: c\n");
