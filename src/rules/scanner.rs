@@ -38,11 +38,11 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::Hir;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
-/// memory per thread without costing it up front. The bundled rules reach
-/// about 31 MB of states over the first 10 MB of the scale corpus, and few
-/// more after; the benches' set ten times larger needs several times that,
-/// and with 48 MB it gave up and searched rule by rule at a quarter of the
-/// speed. Memory is cheaper than that fallback.
+/// memory per thread without costing it up front. The bundled rules' two
+/// automata reach about 55 MB of states per thread over the scale corpus,
+/// most of it within the first 10 MB; the benches' set ten times larger
+/// needs several times that, and with 48 MB it gave up and searched rule by
+/// rule at a quarter of the speed. Memory is cheaper than that fallback.
 const CACHE_CAPACITY: usize = 256 << 20;
 
 /// Give up on a DFA whose cache has been cleared this many times...
