@@ -475,9 +475,10 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
         }
         Kind::Envoy => {
             let written = collapse(cap("name").unwrap_or_else(|| caps.group(0).unwrap_or("")));
-            // "các ngoại trưởng Armenia và Azerbaijan": a title before a place
+            // "các ngoại trưởng Armenia và Azerbaijan", "một đặc phái viên Liên
+            // Hợp Quốc": a title before a place or a party an envoy speaks for
             // is not an envoy.
-            if set.entry(Kind::Location, &written).is_some() {
+            if set.entry(Kind::Location, &written).is_some() || lex.lookup("represents", &written).is_some() {
                 return None;
             }
             // What the text says of the person, which outranks what the

@@ -92,7 +92,11 @@ pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -
     if !has_end {
         return Some(Draft::Date(calendar(start)?, None));
     }
-    let mut end = (parse_year(f.end_year)?, parse_month(f.end_month, lex)?, parse_day(f.end_day, lex)?);
+    let end_year = match f.end_year.and_then(digits).filter(|d| d.len() == 2) {
+        Some(short) => Some(Some(short_end_year(start.0?, short)?)),
+        None => parse_year(f.end_year),
+    };
+    let mut end = (end_year?, parse_month(f.end_month, lex)?, parse_day(f.end_day, lex)?);
     // "20 và 21/10", "5-7 May 2021": a missing part of one end is the other's.
     let mut start = start;
     if start.0.is_none() {
@@ -138,6 +142,14 @@ fn parse_year(s: Option<&str>) -> Option<Option<i16>> {
             Some(Some(d.parse().ok().filter(|y| (1000..=2999).contains(y))?))
         }
     }
+}
+
+/// The end of a span written with two digits ("1991-94") is in the start's
+/// century and after it; anything else ("1998-02", "2010-09") reads as a
+/// year and month, so it is no span.
+fn short_end_year(start: i16, short: &str) -> Option<i16> {
+    let end = start - start % 100 + short.parse::<i16>().ok()?;
+    (end > start).then_some(end)
 }
 
 fn parse_month(s: Option<&str>, lex: &Lexicons) -> Option<Option<i8>> {
@@ -470,6 +482,23 @@ mod tests {
         ] {
             assert_eq!(date_draft(&fields(y, m, d), &l, Direction::Past), None, "{y:?} {m:?} {d:?}");
         }
+    }
+
+    #[test]
+    fn a_two_digit_span_end_is_in_the_start_century_and_after_it() {
+        let l = lex();
+        let span = |start, end| {
+            let f = DateFields { year: Some(start), end_year: Some(end), ..Default::default() };
+            date_draft(&f, &l, Direction::Past).map(|d| {
+                let Draft::Date(a, Some(b)) = d else { panic!("{d:?}") };
+                (resolve_date(&a, None).unwrap(), resolve_date(&b, None).unwrap())
+            })
+        };
+        assert_eq!(span("1991", "94"), Some(("1991".into(), "1994".into())));
+        assert_eq!(span("1988", "1994"), Some(("1988".into(), "1994".into())));
+        // A year and a month, not a span.
+        assert_eq!(span("2010", "09"), None);
+        assert_eq!(span("1994", "94"), None);
     }
 
     #[test]

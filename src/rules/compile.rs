@@ -479,6 +479,10 @@ impl RuleCtx<'_> {
                 });
             }
             aliases.retain(|a| !a.is_empty());
+            // A sentence or a headline may begin with an alias written in lower
+            // case ("Hành lang Lachin: chín tháng phong tỏa").
+            let sentence_case: Vec<String> = aliases.iter().filter_map(|a| capitalise_first(a)).collect();
+            aliases.extend(sentence_case);
             if self.raw.capitals {
                 let capitals: Vec<String> = aliases
                     .iter()
@@ -739,6 +743,13 @@ fn describe_got(own: &[String], all: &[String]) -> String {
     }
 }
 
+/// `alias` with its first letter capitalised, when it begins in lower case.
+fn capitalise_first(alias: &str) -> Option<String> {
+    let mut chars = alias.chars();
+    let first = chars.next().filter(|c| c.is_lowercase())?;
+    Some(first.to_uppercase().chain(chars).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -747,5 +758,12 @@ mod tests {
     fn lexicon_alternation_puts_longest_first_and_escapes() {
         let forms = vec!["Jan.".to_string(), "January".to_string(), "at least".to_string()];
         assert_eq!(lexicon_alternation(&forms), r"(?i:at\s+least|January|Jan\.)");
+    }
+
+    #[test]
+    fn lower_case_aliases_also_match_at_the_start_of_a_sentence() {
+        assert_eq!(capitalise_first("hành lang Lachin").as_deref(), Some("Hành lang Lachin"));
+        assert_eq!(capitalise_first("Lachin"), None);
+        assert_eq!(capitalise_first("1994"), None);
     }
 }
