@@ -882,6 +882,33 @@ rules:
         assert_eq!(facts, vec![("Jan Harold".to_string(), Some("foreign minister".to_string()), 1)]);
     }
 
+    #[test]
+    fn a_place_named_inside_a_title_or_a_casualty_statement_is_kept() {
+        let article = Article::from_text(
+            "a",
+            "U.S. Secretary of State Antony Blinken spoke. One civilian, a man aged 76 from the village \
+             Alibeyli, was killed."
+                .to_string(),
+        );
+        let facts: Vec<(Kind, String)> = bundled()
+            .extract(&article)
+            .facts
+            .iter()
+            .map(|f| match &f.key.value {
+                crate::fact::Value::Text(t) => (f.key.kind, t.clone()),
+                crate::fact::Value::Count(n) => (f.key.kind, n.to_string()),
+            })
+            .collect();
+        for want in [
+            (Kind::Envoy, "Antony Blinken"),
+            (Kind::Location, "United States"),
+            (Kind::Casualty, "1"),
+            (Kind::Location, "Alibeyli"),
+        ] {
+            assert!(facts.iter().any(|(k, v)| (*k, v.as_str()) == want), "{want:?} not in {facts:?}");
+        }
+    }
+
     fn bundled() -> &'static RuleSet {
         static SET: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
         SET.get_or_init(|| {

@@ -7,8 +7,9 @@
 //! (`Politico Europe`) must beat the location inside it, and a title read as
 //! part of an envoy is not also a date or a count. One nesting is allowed: a
 //! place named inside an envoy's title (`U.S. Secretary of State ...`,
-//! `Ngoại trưởng Nga Sergei Lavrov`) names the country as a place and is kept
-//! beside the envoy. The order is total, so the result does not depend on the
+//! `Ngoại trưởng Nga Sergei Lavrov`) or inside a casualty statement ("a man
+//! from the village Alibeyli, was killed") is still named as a place and is
+//! kept beside the envoy or the count. The order is total, so the result does not depend on the
 //! order candidates were found in.
 
 use std::cmp::Reverse;
@@ -40,7 +41,8 @@ impl Taken {
 }
 
 /// Keeps the best non-overlapping candidates, returned in text order; the
-/// one exception is a place inside an envoy's title, kept beside the envoy.
+/// one exception is a place inside an envoy's title or a casualty statement,
+/// kept beside it.
 /// Each dropped candidate is reported to `observer` with the rule that beat it.
 pub(crate) fn resolve<'s>(
     set: &RuleSet,
@@ -59,9 +61,9 @@ pub(crate) fn resolve<'s>(
     order.sort_unstable();
     let mut taken = Taken::default();
     // Places named inside an envoy's title ("U.S. Secretary of State ...",
-    // "Ngoại trưởng Nga ..."): the country is named as a place, so such a
-    // location is kept inside the envoy's span; among themselves they are
-    // settled the same way.
+    // "Ngoại trưởng Nga ...") or a casualty statement: the place is named as
+    // a place, so such a location is kept inside the winner's span; among
+    // themselves they are settled the same way.
     let mut nested = Taken::default();
     let mut keep = vec![false; candidates.len()];
     for &(_, _, start, rule, i) in &order {
@@ -71,12 +73,12 @@ pub(crate) fn resolve<'s>(
             keep[i] = true;
             continue;
         };
-        let inside_envoy = set.rules[rule].kind == Kind::Location
+        let inside_title_or_toll = set.rules[rule].kind == Kind::Location
             && !set.rules[rule].suppress
-            && set.rules[winner].kind == Kind::Envoy
+            && matches!(set.rules[winner].kind, Kind::Envoy | Kind::Casualty)
             && w_start <= start
             && end <= w_end;
-        if !inside_envoy {
+        if !inside_title_or_toll {
             observer.dropped(rule, start, end, Dropped::Overlap { winner });
             continue;
         }
