@@ -642,8 +642,17 @@ fn scanner(set: &RuleSet) -> Result<Scanner, Vec<RuleError>> {
             Matcher::Gazetteer(_) => None,
         })
         .collect();
+    // One forward automaton per kind: the partial matches of different kinds
+    // run through the same text independently, and one automaton for all
+    // would build a state for each combination of them.
+    let groups: Vec<usize> = set
+        .pattern_rules
+        .iter()
+        .filter(|&&ri| matches!(set.rules[ri].matcher, Matcher::Pattern(_)))
+        .map(|&ri| set.rules[ri].kind as usize)
+        .collect();
     let aliases: Vec<&str> = set.alias_texts.iter().map(String::as_str).collect();
-    Scanner::new(&patterns, &aliases).map_err(|message| {
+    Scanner::new(&patterns, &groups, &aliases).map_err(|message| {
         let first = set.pattern_rules.first().map(|&r| &set.rules[r]);
         vec![RuleError::Regex {
             at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),

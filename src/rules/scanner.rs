@@ -1,29 +1,40 @@
 //! The one pass over a text: where each pattern and gazetteer alias of a rule
 //! set matches.
 //!
-//! Decision: every `pattern` rule and every gazetteer alias goes into one lazy
-//! DFA that reports *all* matches (each pattern or alias, at each offset where
-//! one of its matches ends), and the text is walked once through it. A pattern
-//! that never ends anywhere costs nothing more; for one that does, a second,
-//! reverse lazy DFA (anchored per pattern) walks back from each such end over
-//! the match only, which gives every offset where a match of that pattern
-//! starts, and how far the furthest match from each start reaches. The
-//! engine then asks the rule's own regex for its captures at exactly those
-//! starts, reading no further than that reach. An alias is a literal, so
-//! its start is its end minus its length.
+//! Decision: the `pattern` rules of each kind go into one lazy DFA that
+//! reports *all* matches (each pattern, at each offset where one of its
+//! matches ends), and the gazetteers' aliases into one Aho-Corasick
+//! automaton; the text is walked once through each, so a pass costs the same
+//! whatever the number of rules. A pattern that never ends anywhere costs
+//! nothing more; for one that does, a reverse lazy DFA (anchored per
+//! pattern) walks back from each such end over the match only, which gives
+//! every offset where a match of that pattern starts, and how far the
+//! furthest match from each start reaches. The engine then asks the rule's
+//! own regex for its captures at exactly those starts, reading no further
+//! than that reach. An alias is a literal, so its start is its end minus its
+//! length.
+//!
+//! Why one DFA per kind and not one for all: a DFA state is the set of
+//! partial matches alive at a byte, and the partial matches of different
+//! kinds (a count, a name, a month) are alive at once and independently, so
+//! one automaton for all builds a state for each combination of them. Split
+//! by kind, the states add up instead of multiplying: over the scale corpus
+//! the forward states take half the memory, and the smaller automata walk
+//! faster than the one they replace. The aliases, literals that thousands of
+//! texts contain, are cheaper still in Aho-Corasick, which needs no cache.
 //!
 //! This replaces "one `RegexSet` pass, then each firing rule's regex again over
-//! the whole text" (one pass per firing rule) and a separate Aho-Corasick pass
-//! for the aliases: the text is read once, whatever the number of rules, and
-//! the other work is proportional to the matches.
+//! the whole text" (one pass per firing rule): the text is read a fixed
+//! number of times, whatever the number of rules, and the other work is
+//! proportional to the matches.
 //!
 //! The automata are built lazily while texts are scanned; their caches (and
 //! the buffers of a scan) live in a pool, one per thread that uses the set.
 //!
-//! Limit: the states of the forward DFA are the combinations of partial
+//! Limit: the states of a forward DFA are the combinations of partial
 //! matches the text brings about at once, and their number grows with the
 //! rules faster than the rules do. While they fit in the cache ([`CACHE_CAPACITY`]
-//! per thread) a scan costs one DFA step per byte; when a rule set needs more,
+//! per DFA and thread) a scan costs one DFA step per byte; when a rule set needs more,
 //! the cache would be cleared and rebuilt over and over, far slower than
 //! searching rule by rule. So the DFA gives up when its cache has been
 //! cleared a few times and it builds a state every few bytes; the scan then
@@ -31,6 +42,8 @@
 //! rule on its own from then on (the plain algorithm the scan replaces,
 //! with the same results).
 
+use aho_corasick::AhoCorasick;
+use rayon::prelude::*;
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
@@ -38,11 +51,12 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::Hir;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
-/// memory per thread without costing it up front. The bundled rules' two
-/// automata reach about 55 MB of states per thread over the scale corpus,
+/// memory per DFA and thread without costing it up front. The bundled rules'
+/// automata reach about 30 MB of states per thread over the scale corpus,
 /// most of it within the first 10 MB; the benches' set ten times larger
-/// needs several times that, and with 48 MB it gave up and searched rule by
-/// rule at a quarter of the speed. Memory is cheaper than that fallback.
+/// needs several times that, and with smaller caches it gave up and searched
+/// rule by rule at a fraction of the speed. Memory is cheaper than that
+/// fallback.
 const CACHE_CAPACITY: usize = 256 << 20;
 
 /// Give up on a DFA whose cache has been cleared this many times...
@@ -58,26 +72,34 @@ type MakeScratch = Box<dyn Fn() -> Scratch + Send + Sync + std::panic::UnwindSaf
 
 /// The compiled one-pass automata of a rule set.
 pub(crate) struct Scanner {
-    /// All patterns, then all aliases; "all matches" semantics.
-    forward: DFA,
+    /// One DFA per group of patterns, "all matches" semantics, each with the
+    /// set-wide index of its patterns.
+    forward: Vec<(DFA, Vec<usize>)>,
     /// The patterns reversed, anchored per pattern.
     reverse: DFA,
+    /// The aliases, all matches.
+    gazetteer: AhoCorasick,
     patterns: usize,
-    /// Byte length of each alias (forward pattern `patterns + i`).
+    /// Byte length of each alias.
     alias_lens: Vec<usize>,
     pool: Pool<Scratch, MakeScratch>,
 }
 
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Scanner").field("patterns", &self.patterns).field("aliases", &self.alias_lens.len()).finish()
+        f.debug_struct("Scanner")
+            .field("patterns", &self.patterns)
+            .field("groups", &self.forward.len())
+            .field("aliases", &self.alias_lens.len())
+            .finish()
     }
 }
 
 /// Per-thread state of a scan: DFA caches and reusable buffers.
 #[derive(Debug)]
 pub(crate) struct Scratch {
-    forward: Cache,
+    /// One cache per forward DFA.
+    forward: Vec<Cache>,
     reverse: Cache,
     /// Pattern matches found by the forward pass: (pattern, end), sorted.
     pub pattern_ends: Vec<(usize, usize)>,
@@ -86,7 +108,7 @@ pub(crate) struct Scratch {
     /// Starts of one pattern's matches, sorted and unique, each with the
     /// furthest end of a match from it: (start, furthest end).
     pub starts: Vec<(usize, usize)>,
-    /// Set once the forward DFA gave up on this thread: scans fail at once.
+    /// Set once a forward DFA gave up on this thread: scans fail at once.
     gave_up: bool,
 }
 
@@ -107,36 +129,60 @@ impl From<regex_automata::hybrid::CacheError> for ScanFailed {
 }
 
 impl Scanner {
-    /// Compiles the patterns (parsed) and the aliases (literal text).
-    pub(crate) fn new(patterns: &[&Hir], aliases: &[&str]) -> Result<Scanner, String> {
-        let literals: Vec<Hir> = aliases.iter().map(|a| Hir::literal(a.as_bytes())).collect();
-        let all: Vec<&Hir> = patterns.iter().copied().chain(literals.iter()).collect();
-        let nfa_config =
-            || thompson::Config::new().which_captures(WhichCaptures::None).nfa_size_limit(Some(NFA_SIZE_LIMIT));
-        let dfa_config = || {
-            DFA::config()
-                .match_kind(MatchKind::All)
-                .cache_capacity(CACHE_CAPACITY)
-                .skip_cache_capacity_check(true)
-                .minimum_cache_clear_count(Some(GIVE_UP_CLEARS))
-                .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE))
-        };
+    /// Compiles the patterns (parsed), each in the group `groups[i]` names,
+    /// and the aliases (literal text).
+    pub(crate) fn new(patterns: &[&Hir], groups: &[usize], aliases: &[&str]) -> Result<Scanner, String> {
+        let gazetteer = AhoCorasick::builder()
+            .match_kind(aho_corasick::MatchKind::Standard)
+            .build(aliases)
+            .map_err(|e| e.to_string())?;
+        let mut members: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (i, &g) in groups.iter().enumerate().take(patterns.len()) {
+            match members.iter_mut().find(|(k, _)| *k == g) {
+                Some((_, m)) => m.push(i),
+                None => members.push((g, vec![i])),
+            }
+        }
         let build = |pats: &[&Hir], reverse: bool| {
             let nfa = thompson::Compiler::new()
-                .configure(nfa_config().reverse(reverse))
+                .configure(
+                    thompson::Config::new()
+                        .which_captures(WhichCaptures::None)
+                        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                        .reverse(reverse),
+                )
                 .build_many_from_hir(pats)
                 .map_err(|e| e.to_string())?;
             DFA::builder()
-                .configure(dfa_config().starts_for_each_pattern(reverse))
+                .configure(
+                    DFA::config()
+                        .match_kind(MatchKind::All)
+                        .cache_capacity(CACHE_CAPACITY)
+                        .skip_cache_capacity_check(true)
+                        .minimum_cache_clear_count(Some(GIVE_UP_CLEARS))
+                        .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE))
+                        .starts_for_each_pattern(reverse),
+                )
                 .build_from_nfa(nfa)
                 .map_err(|e| e.to_string())
         };
-        let (forward, reverse) = rayon::join(|| build(&all, false), || build(patterns, true));
+        let (forward, reverse) = rayon::join(
+            || {
+                members
+                    .into_par_iter()
+                    .map(|(_, ids)| {
+                        let pats: Vec<&Hir> = ids.iter().map(|&i| patterns[i]).collect();
+                        build(&pats, false).map(|dfa| (dfa, ids))
+                    })
+                    .collect::<Result<Vec<_>, String>>()
+            },
+            || build(patterns, true),
+        );
         let (forward, reverse) = (forward?, reverse?);
         let make: MakeScratch = {
-            let (f, r) = (forward.clone(), reverse.clone());
+            let (f, r): (Vec<DFA>, DFA) = (forward.iter().map(|(d, _)| d.clone()).collect(), reverse.clone());
             Box::new(move || Scratch {
-                forward: f.create_cache(),
+                forward: f.iter().map(DFA::create_cache).collect(),
                 reverse: r.create_cache(),
                 pattern_ends: Vec::new(),
                 alias_ends: Vec::new(),
@@ -147,6 +193,7 @@ impl Scanner {
         Ok(Scanner {
             forward,
             reverse,
+            gazetteer,
             patterns: patterns.len(),
             alias_lens: aliases.iter().map(|a| a.len()).collect(),
             pool: Pool::new(make),
@@ -178,58 +225,12 @@ impl Scanner {
     fn scan_forward(&self, text: &str, scratch: &mut Scratch) -> Result<(), ScanFailed> {
         scratch.pattern_ends.clear();
         scratch.alias_ends.clear();
-        let (dfa, cache) = (&self.forward, &mut scratch.forward);
         let hay = text.as_bytes();
-        let mut sid = dfa.start_state_forward(cache, &Input::new(hay))?;
-        // Progress marks let the DFA measure how many bytes it reads per
-        // state it builds, to give up when that is too few.
-        cache.search_start(0);
-        let mut at = 0;
-        let mut report = |cache: &Cache, sid, at: usize| {
-            for i in 0..dfa.match_len(cache, sid) {
-                let p = dfa.match_pattern(cache, sid, i).as_usize();
-                if p < self.patterns {
-                    scratch.pattern_ends.push((p, at));
-                } else {
-                    scratch.alias_ends.push((at, p - self.patterns));
-                }
-            }
-        };
-        // The loop of `hybrid::search::find_overlapping_fwd`, with a fast
-        // inner loop over untagged states (no match, nothing to compute):
-        // most bytes of news text take only that loop. A match state means a
-        // match ended just before the byte that led to it (DFA matches are
-        // delayed by one byte).
-        while at < hay.len() {
-            if !sid.is_tagged() {
-                while at < hay.len() {
-                    let next = dfa.next_state_untagged(cache, sid, hay[at]);
-                    if next.is_tagged() {
-                        break;
-                    }
-                    sid = next;
-                    at += 1;
-                }
-                if at == hay.len() {
-                    break;
-                }
-            }
-            cache.search_update(at);
-            sid = dfa.next_state(cache, sid, hay[at])?;
-            if sid.is_match() {
-                report(cache, sid, at);
-            } else if sid.is_dead() || sid.is_quit() {
-                // Neither can happen for an unanchored search without quit
-                // bytes; stop rather than report a partial scan.
-                return Err(ScanFailed);
-            }
-            at += 1;
+        for ((dfa, ids), cache) in self.forward.iter().zip(&mut scratch.forward) {
+            scan_group(dfa, cache, hay, |local, at| scratch.pattern_ends.push((ids[local], at)))?;
         }
-        cache.search_update(hay.len());
-        sid = dfa.next_eoi_state(cache, sid)?;
-        cache.search_finish(hay.len());
-        if sid.is_match() {
-            report(cache, sid, hay.len());
+        for m in self.gazetteer.find_overlapping_iter(hay) {
+            scratch.alias_ends.push((m.end(), m.pattern().as_usize()));
         }
         scratch.pattern_ends.sort_unstable();
         scratch.alias_ends.sort_unstable();
@@ -297,4 +298,56 @@ impl Scanner {
         scratch.starts.dedup_by_key(|&mut (start, _)| start);
         Ok(true)
     }
+}
+
+/// Walks `hay` once through one forward DFA, calling `found(pattern, end)`
+/// for each match of one of its patterns (pattern numbered within the DFA).
+fn scan_group(dfa: &DFA, cache: &mut Cache, hay: &[u8], mut found: impl FnMut(usize, usize)) -> Result<(), ScanFailed> {
+    let mut sid = dfa.start_state_forward(cache, &Input::new(hay))?;
+    // Progress marks let the DFA measure how many bytes it reads per state
+    // it builds, to give up when that is too few.
+    cache.search_start(0);
+    let mut at = 0;
+    let report = |cache: &Cache, sid, at: usize, found: &mut dyn FnMut(usize, usize)| {
+        for i in 0..dfa.match_len(cache, sid) {
+            found(dfa.match_pattern(cache, sid, i).as_usize(), at);
+        }
+    };
+    // The loop of `hybrid::search::find_overlapping_fwd`, with a fast inner
+    // loop over untagged states (no match, nothing to compute): most bytes
+    // of news text take only that loop. A match state means a match ended
+    // just before the byte that led to it (DFA matches are delayed by one
+    // byte).
+    while at < hay.len() {
+        if !sid.is_tagged() {
+            while at < hay.len() {
+                let next = dfa.next_state_untagged(cache, sid, hay[at]);
+                if next.is_tagged() {
+                    break;
+                }
+                sid = next;
+                at += 1;
+            }
+            if at == hay.len() {
+                break;
+            }
+        }
+        cache.search_update(at);
+        sid = dfa.next_state(cache, sid, hay[at])?;
+        if sid.is_match() {
+            report(cache, sid, at, &mut found);
+        } else if sid.is_dead() || sid.is_quit() {
+            // Neither can happen for an unanchored search without quit
+            // bytes; stop rather than report a partial scan.
+            return Err(ScanFailed);
+        }
+        at += 1;
+    }
+    cache.search_update(hay.len());
+    sid = dfa.next_eoi_state(cache, sid)?;
+    cache.search_finish(hay.len());
+    if sid.is_match() {
+        report(cache, sid, hay.len(), &mut found);
+    }
+    Ok(())
 }
