@@ -501,7 +501,10 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
             });
             let (name, listed_role, listed_represents) = match known {
                 Some(entry) => (Cow::Borrowed(entry.name.as_str()), entry.role.as_deref(), entry.represents.as_deref()),
-                None => (Cow::Owned(written), None, None),
+                None => {
+                    let name = strip_rare_glue(&written, &rule.glue).map_or(written.clone(), str::to_string);
+                    (Cow::Owned(name), None, None)
+                }
             };
             Some(Draft::Envoy {
                 name,
@@ -532,6 +535,14 @@ fn strip_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
         // The word must keep more than the glue: "Tom" is not "T" + "om".
         (last.len() > g.len() + 2).then_some(stem)
     })
+}
+
+/// `written` without a glue word run into it, for a name nobody lists: only
+/// glue no name is likely to end with is cut ("David Zalkalianiwho"), never
+/// "and", "in" or "on" (Ferdinand, Putin, Gordon).
+fn strip_rare_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
+    let rare: Vec<String> = glue.iter().filter(|g| g.as_str() == "who" || g.len() >= 4).cloned().collect();
+    strip_glue(written, &rare)
 }
 
 /// One person, one role within an article: where the text titles a person
@@ -871,6 +882,15 @@ rules:
         // Untitled, the gazetteer's role stands.
         let facts = envoy_facts("Araghchi said no.");
         assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+    }
+
+    #[test]
+    fn only_rare_glue_is_cut_from_a_name_nobody_lists() {
+        let glue: Vec<String> = ["who", "and", "told", "in"].map(String::from).to_vec();
+        assert_eq!(strip_rare_glue("David Zalkalianiwho", &glue), Some("David Zalkaliani"));
+        assert_eq!(strip_rare_glue("Jane Doetold", &glue), Some("Jane Doe"));
+        assert_eq!(strip_rare_glue("Roland Ferdinand", &glue), None);
+        assert_eq!(strip_rare_glue("Vladimir Putin", &glue), None);
     }
 
     #[test]
