@@ -371,7 +371,9 @@ fn is_word(c: char) -> bool {
 /// Whether a match sits on word boundaries, in the sense of `\b`: an edge
 /// whose own character is a letter or digit must not touch another one. At
 /// the end, one of the rule's `glue` words run into the match also counts as
-/// a boundary.
+/// a boundary, and so does any lower-case word run into a listed diplomat's
+/// full name ("Ceyhun Bayramovsat"): feeds run words together, and a first
+/// name and surname together are not the start of some longer word.
 fn on_boundaries(text: &str, start: usize, end: usize, rule: &Rule) -> bool {
     let check_start = matches!(rule.boundaries, Boundaries::Both | Boundaries::Start);
     let check_end = matches!(rule.boundaries, Boundaries::Both | Boundaries::End);
@@ -386,7 +388,11 @@ fn on_boundaries(text: &str, start: usize, end: usize, rule: &Rule) -> bool {
         || rule
             .glue
             .iter()
-            .any(|g| after.strip_prefix(g.as_str()).is_some_and(|rest| !rest.chars().next().is_some_and(is_word)));
+            .any(|g| after.strip_prefix(g.as_str()).is_some_and(|rest| !rest.chars().next().is_some_and(is_word)))
+        || (rule.kind == Kind::Envoy
+            && matches!(rule.matcher, Matcher::Gazetteer(_))
+            && m.contains(' ')
+            && after.chars().next().is_some_and(char::is_lowercase));
     start_ok && end_ok
 }
 
@@ -495,10 +501,10 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
             };
             // A known name, perhaps with a glue word run into it
             // ("Foreign Minister Elmar Mammadyarovtold").
-            let known = set.entry(Kind::Envoy, &written).or_else(|| {
-                let unglued = strip_glue(&written, &rule.glue)?;
-                set.entry(Kind::Envoy, unglued)
-            });
+            let known = set
+                .entry(Kind::Envoy, &written)
+                .or_else(|| set.entry(Kind::Envoy, strip_glue(&written, &rule.glue)?))
+                .or_else(|| run_into_listed_name(set, &written));
             let (name, listed_role, listed_represents) = match known {
                 Some(entry) => (Cow::Borrowed(entry.name.as_str()), entry.role.as_deref(), entry.represents.as_deref()),
                 None => {
@@ -535,6 +541,17 @@ fn strip_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
         // The word must keep more than the glue: "Tom" is not "T" + "om".
         (last.len() > g.len() + 2).then_some(stem)
     })
+}
+
+/// The listed diplomat whose full name `written` begins with, a lower-case
+/// word run into it and the name perhaps reaching into the next word
+/// ("Toivo Klaarurge Baku" is Toivo Klaar): the longest such name.
+fn run_into_listed_name<'s>(set: &'s RuleSet, written: &str) -> Option<&'s crate::rules::Entry> {
+    written
+        .char_indices()
+        .rev()
+        .filter(|&(i, c)| c.is_lowercase() && written[..i].contains(' ') && written[..i].ends_with(char::is_lowercase))
+        .find_map(|(i, _)| set.entry(Kind::Envoy, &written[..i]))
 }
 
 /// `written` without a glue word run into it, for a name nobody lists: only
@@ -882,6 +899,16 @@ rules:
         // Untitled, the gazetteer's role stands.
         let facts = envoy_facts("Araghchi said no.");
         assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+    }
+
+    #[test]
+    fn a_word_run_into_a_listed_full_name_still_names_the_person() {
+        let facts = envoy_facts("Abbas Araghchisat down with the envoys.");
+        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        let facts = envoy_facts("Foreign Minister Abbas Araghchiurge Tehran to act.");
+        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        // A surname alone is not a full name: "Araghchian" is someone else.
+        assert_eq!(envoy_facts("Araghchian said no."), vec![]);
     }
 
     #[test]

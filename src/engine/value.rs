@@ -47,6 +47,9 @@ pub(crate) enum DateExpr {
     Weekday(Weekday, Direction),
     /// An offset from the article's date ("yesterday", "last month").
     Relative(Unit, i32),
+    /// A month (and day) of a year counted from the article's ("tháng 12
+    /// năm ngoái", "in December last year").
+    InRelativeYear { offset: i32, month: i8, day: Option<i8> },
 }
 
 /// The unit of a relative date.
@@ -81,7 +84,16 @@ pub(crate) fn date_draft(f: &DateFields, lex: &Lexicons, direction: Direction) -
         return Some(Draft::Date(DateExpr::Weekday(wd, direction), None));
     }
     if let Some(r) = f.relative {
-        return Some(Draft::Date(parse_relative(lex.lookup("relative", r)?)?, None));
+        let relative = parse_relative(lex.lookup("relative", r)?)?;
+        return Some(Draft::Date(
+            match (relative, parse_month(f.month, lex)?) {
+                (DateExpr::Relative(Unit::Year, offset), Some(month)) => {
+                    DateExpr::InRelativeYear { offset, month, day: parse_day(f.day, lex)? }
+                }
+                (relative, _) => relative,
+            },
+            None,
+        ));
     }
     if let Some(d) = f.decade {
         let year: i16 = digits(d)?.parse().ok()?;
@@ -243,6 +255,10 @@ pub(crate) fn resolve_date(expr: &DateExpr, article: Option<PartialDate>) -> Opt
                 }
                 Unit::Year => Some(format!("{:04}", i32::from(a.year) + n)),
             }
+        }
+        DateExpr::InRelativeYear { offset, month, day } => {
+            let year = i16::try_from(i32::from(article?.year) + offset).ok()?;
+            Some(PartialDate { year, month: Some(month), day }.to_string())
         }
     }
 }
@@ -530,6 +546,16 @@ mod tests {
             "2023-02-28"
         );
         assert_eq!(resolve_date(&DateExpr::Decade(1990), None).unwrap(), "199");
+    }
+
+    #[test]
+    fn a_month_of_a_relative_year_takes_the_year_from_the_article() {
+        let mut l = lex();
+        l.map.get_mut("relative").unwrap().insert("năm ngoái".to_lowercase(), "year-1".into());
+        let f = DateFields { month: Some("12"), relative: Some("năm ngoái"), ..Default::default() };
+        let Some(Draft::Date(expr, None)) = date_draft(&f, &l, Direction::Past) else { panic!() };
+        assert_eq!(resolve_date(&expr, PartialDate::parse("2025-10-11")).unwrap(), "2024-12");
+        assert_eq!(resolve_date(&expr, None), None);
     }
 
     #[test]
