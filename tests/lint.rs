@@ -90,3 +90,17 @@ fn warnings_print_and_exit_0() {
     assert!(text.contains("warning[dead-rule]: rule `place.paris` contributes nothing"), "{text}");
     assert!(text.contains("0 errors, 7 warnings"), "{text}");
 }
+
+#[test]
+fn a_large_counted_repetition_is_a_warning() {
+    let f = Fixture::new();
+    f.write(
+        "rules/header.yaml",
+        "kind: date\nrules:\n  - id: date.first-lines\n    pattern: '\\A(?:[^\\n]{0,200}\\n){0,2}(?P<year>{year})'\n",
+    );
+    let (status, findings, all) = lint(&f);
+    assert_eq!(status, Some(0), "{all}");
+    let d = find(&findings, "check", "large-repetition");
+    assert_eq!((&d["severity"], &d["rule"]), (&"warning".into(), &"date.first-lines".into()), "{d:#}");
+    assert!(d["message"].as_str().unwrap().contains("up to 200 times"), "{d:#}");
+}

@@ -51,6 +51,8 @@ pub enum Check {
     DeadRule,
     /// A macro that no rule's pattern uses, directly or through other macros.
     UnreachableMacro,
+    /// A piece repeated a large bounded number of times (`{0,200}`).
+    LargeRepetition,
 }
 
 impl Check {
@@ -65,6 +67,7 @@ impl Check {
             Check::NoCounterexamples => "no-counterexamples",
             Check::DeadRule => "dead-rule",
             Check::UnreachableMacro => "unreachable-macro",
+            Check::LargeRepetition => "large-repetition",
         }
     }
 }
@@ -135,6 +138,7 @@ pub(crate) fn lint_sources(sources: &[(PathBuf, String)]) -> Vec<Finding> {
     examples(&files, &mut out);
     aliases(&files, &mut out);
     macros(&files, &mut out);
+    repetitions(&files, &mut out);
     out
 }
 
@@ -195,6 +199,68 @@ fn aliases(files: &[(Source, RawFile)], out: &mut Vec<Finding>) {
     }
 }
 
+/// A bounded repetition above this many copies is worth a warning.
+const LARGE_REPETITION: u32 = 16;
+
+/// Patterns and macros that repeat a piece a large bounded number of times.
+///
+/// `[^\n]{0,200}` compiles into one automaton state per count, and the
+/// scanner's lazy DFA builds a state for each count combined with every
+/// other partial match alive at that byte: a header rule with such counters
+/// made every article's first lines build new states. An unbounded loop
+/// that the text itself bounds (`[^\n]*`, `[^.;]+`) matches the same and
+/// costs one state.
+fn repetitions(files: &[(Source, RawFile)], out: &mut Vec<Finding>) {
+    for (src, raw) in files {
+        let patterns = raw.rules.iter().enumerate().filter_map(|(i, r)| {
+            Some((r.pattern.as_deref()?, src.rule(i), Some(r.id.clone()), format!("rule `{}`", r.id)))
+        });
+        let macros = raw
+            .macros
+            .iter()
+            .map(|(name, body)| (body.as_str(), src.section_key("macros", name), None, format!("macro `{name}`")));
+        for (text, at, rule, what) in patterns.chain(macros) {
+            if let Some(n) = largest_repetition(text).filter(|&n| n > LARGE_REPETITION) {
+                out.push(Finding::new(
+                    Severity::Warning,
+                    Check::LargeRepetition,
+                    at,
+                    rule,
+                    format!("{what} repeats a piece up to {n} times: each count is a state the scanner's automaton multiplies by every other partial match"),
+                    "use an unbounded loop the text bounds, such as `[^\\n]*` or `[^.;]+`",
+                ));
+            }
+        }
+    }
+}
+
+/// The largest bound of a counted repetition (`{n}`, `{n,}`, `{n,m}`) in a
+/// pattern as written; macro references (`{name}`) and escaped braces are
+/// not repetitions.
+fn largest_repetition(pattern: &str) -> Option<u32> {
+    let bytes = pattern.as_bytes();
+    let mut largest = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'{' => {
+                let end = pattern[i..].find('}').map(|e| i + e);
+                let inner = end.map(|e| &pattern[i + 1..e]);
+                if let Some(inner) =
+                    inner.filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit() || b == b','))
+                {
+                    let bound = inner.split(',').filter_map(|n| n.parse::<u32>().ok()).max();
+                    largest = largest.max(bound);
+                }
+                i = end.map_or(bytes.len(), |e| e + 1);
+            }
+            _ => i += 1,
+        }
+    }
+    largest
+}
+
 /// Macros that no rule pattern reaches, directly or through other macros.
 fn macros(files: &[(Source, RawFile)], out: &mut Vec<Finding>) {
     let defined: BTreeMap<&str, (&str, Location)> = files
@@ -227,5 +293,18 @@ fn macros(files: &[(Source, RawFile)], out: &mut Vec<Finding>) {
                 format!("remove it, or write `{{{name}}}` in a pattern"),
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::largest_repetition;
+
+    #[test]
+    fn repetitions_are_counted_macros_and_escapes_are_not() {
+        assert_eq!(largest_repetition(r"\A(?:[^\n]{0,200}\n){0,2}"), Some(200));
+        assert_eq!(largest_repetition(r"[0-9]{4}-{month}"), Some(4));
+        assert_eq!(largest_repetition(r"\{3000\}{name}"), None);
+        assert_eq!(largest_repetition(r"x{20,}"), Some(20));
     }
 }
