@@ -535,9 +535,13 @@ fn pattern_draft<'s>(set: &'s RuleSet, rule: &'s Rule, caps: &Caps, article: &Ar
 
 /// `written` without one of `glue` run into its last word, if it ends so.
 fn strip_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
+    strip_glue_of(written, glue.iter().map(String::as_str))
+}
+
+fn strip_glue_of<'w, 'g>(written: &'w str, mut glue: impl Iterator<Item = &'g str>) -> Option<&'w str> {
     let last = written.rsplit(' ').next()?;
-    glue.iter().find_map(|g| {
-        let stem = written.strip_suffix(g.as_str())?;
+    glue.find_map(|g| {
+        let stem = written.strip_suffix(g)?;
         // The word must keep more than the glue: "Tom" is not "T" + "om".
         (last.len() > g.len() + 2).then_some(stem)
     })
@@ -558,8 +562,7 @@ fn run_into_listed_name<'s>(set: &'s RuleSet, written: &str) -> Option<&'s crate
 /// glue no name is likely to end with is cut ("David Zalkalianiwho"), never
 /// "and", "in" or "on" (Ferdinand, Putin, Gordon).
 fn strip_rare_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
-    let rare: Vec<String> = glue.iter().filter(|g| g.as_str() == "who" || g.len() >= 4).cloned().collect();
-    strip_glue(written, &rare)
+    strip_glue_of(written, glue.iter().map(String::as_str).filter(|g| *g == "who" || g.len() >= 4))
 }
 
 /// One person, one role within an article: where the text titles a person
