@@ -560,9 +560,22 @@ fn run_into_listed_name<'s>(set: &'s RuleSet, written: &str) -> Option<&'s crate
 
 /// `written` without a glue word run into it, for a name nobody lists: only
 /// glue no name is likely to end with is cut ("David Zalkalianiwho"), never
-/// "and", "in" or "on" (Ferdinand, Putin, Gordon).
+/// "and", "in" or "on" (Ferdinand, Putin, Gordon). The glued word may be
+/// followed by words the name pattern took in ("Jeenbek Kulubaevsaid
+/// Bishkek"): the name ends at the first glued word after its first.
 fn strip_rare_glue<'w>(written: &'w str, glue: &[String]) -> Option<&'w str> {
-    strip_glue_of(written, glue.iter().map(String::as_str).filter(|g| *g == "who" || g.len() >= 4))
+    let rare = || glue.iter().map(String::as_str).filter(|g| *g == "who" || g.len() >= 4);
+    let mut end = 0;
+    for (i, word) in written.split(' ').enumerate() {
+        end += word.len();
+        if i > 0 {
+            if let Some(stem) = strip_glue_of(&written[..end], rare()) {
+                return Some(stem);
+            }
+        }
+        end += 1;
+    }
+    None
 }
 
 /// One person, one role within an article: where the text titles a person
@@ -921,6 +934,7 @@ rules:
         assert_eq!(strip_rare_glue("Jane Doetold", &glue), Some("Jane Doe"));
         assert_eq!(strip_rare_glue("Roland Ferdinand", &glue), None);
         assert_eq!(strip_rare_glue("Vladimir Putin", &glue), None);
+        assert_eq!(strip_rare_glue("Jeenbek Kulubaevtold Bishkek", &glue), Some("Jeenbek Kulubaev"));
     }
 
     #[test]

@@ -365,16 +365,20 @@ enum Token {
     Multiplier(f64),
 }
 
+/// Joins digit groups split by a space ("30 000", "2\u{A0}300"): a narrow or
+/// no-break space between digits always; a plain space only before a group
+/// of exactly three digits, so that "30 000" is one count and "12 30" is not.
 fn join_digit_groups(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.contains(['\u{A0}', '\u{202F}']) {
+    if !text.contains(['\u{A0}', '\u{202F}', ' ']) {
         return text.into();
     }
     let chars: Vec<char> = text.chars().collect();
     let digit_at = |i: usize| chars.get(i).is_some_and(char::is_ascii_digit);
-    let kept = chars
-        .iter()
-        .enumerate()
-        .filter(|&(i, c)| !(matches!(c, '\u{A0}' | '\u{202F}') && i > 0 && digit_at(i - 1) && digit_at(i + 1)));
+    let group_of_three = |i: usize| (i + 1..i + 4).all(digit_at) && !digit_at(i + 4);
+    let kept = chars.iter().enumerate().filter(|&(i, c)| {
+        let between_digits = i > 0 && digit_at(i - 1) && digit_at(i + 1);
+        !(between_digits && (matches!(c, '\u{A0}' | '\u{202F}') || (*c == ' ' && group_of_three(i))))
+    });
     kept.map(|(_, c)| *c).collect::<String>().into()
 }
 
@@ -473,6 +477,7 @@ mod tests {
             ("ba mươi nghìn", Language::Vi, 30000),
             ("2.5 million", Language::En, 2_500_000),
             ("2,5 million", Language::Vi, 2_500_000),
+            ("30 000", Language::En, 30000),
             ("hàng trăm", Language::Vi, 100),
         ];
         for (text, lang, want) in cases {
