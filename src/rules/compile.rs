@@ -275,15 +275,74 @@ impl Expander<'_> {
     }
 }
 
-/// A lexicon used as a macro: any of its forms, longest first, ignoring
-/// case, with any run of white space where a form has a space.
+/// A lexicon used as a macro: any of its forms, the longest that matches,
+/// ignoring case, with any run of white space where a form has a space.
+///
+/// The forms are written as a trie ("Jan(?:uary|\.)"), not as a flat
+/// alternation: the automata of a flat one repeat every shared prefix, and
+/// the lexicons of countries, roles and numbers run to hundreds of forms
+/// used in many patterns, which made compiling them most of the load time.
+/// Branches of a trie node start with different characters, so trying the
+/// longer ones before stopping at the node finds the longest form, as a
+/// flat alternation sorted longest first does.
 fn lexicon_alternation(forms: &[String]) -> String {
-    let mut forms: Vec<&String> = forms.iter().collect();
-    forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-    forms.dedup();
-    let alts: Vec<String> =
-        forms.iter().map(|f| f.split_whitespace().map(regex::escape).collect::<Vec<_>>().join(r"\s+")).collect();
-    format!("(?i:{})", alts.join("|"))
+    #[derive(Default)]
+    struct Node {
+        /// Child by token key, with the token as the regex writes it.
+        children: BTreeMap<String, (String, Node)>,
+        terminal: bool,
+    }
+    fn tokens(form: &str) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for c in form.trim().chars() {
+            if c.is_whitespace() {
+                if out.last().is_none_or(|(key, _)| key != " ") {
+                    out.push((" ".into(), r"\s+".into()));
+                }
+                continue;
+            }
+            // One key for the cases of a letter: the pattern ignores case.
+            let mut lower = c.to_lowercase();
+            let key = match (lower.next(), lower.next()) {
+                (Some(l), None) => l.to_string(),
+                _ => c.to_string(),
+            };
+            out.push((key, regex::escape(&c.to_string())));
+        }
+        out
+    }
+    fn write(node: &Node, out: &mut String) {
+        let branches = node.children.len() + usize::from(node.terminal && !node.children.is_empty());
+        if branches > 1 {
+            out.push_str("(?:");
+        }
+        for (i, (token, child)) in node.children.values().enumerate() {
+            if i > 0 {
+                out.push('|');
+            }
+            out.push_str(token);
+            write(child, out);
+        }
+        if branches > 1 {
+            // Stopping here is the last choice: a longer form wins.
+            if node.terminal {
+                out.push('|');
+            }
+            out.push(')');
+        }
+    }
+    let mut root = Node::default();
+    for form in forms {
+        let mut node = &mut root;
+        for (key, token) in tokens(form) {
+            node = &mut node.children.entry(key).or_insert_with(|| (token, Node::default())).1;
+        }
+        node.terminal = true;
+    }
+    let mut out = String::from("(?i:");
+    write(&root, &mut out);
+    out.push(')');
+    out
 }
 
 /// One raw rule being compiled, with what is needed to locate its errors.
@@ -764,9 +823,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lexicon_alternation_puts_longest_first_and_escapes() {
-        let forms = vec!["Jan.".to_string(), "January".to_string(), "at least".to_string()];
-        assert_eq!(lexicon_alternation(&forms), r"(?i:at\s+least|January|Jan\.)");
+    fn lexicon_alternation_shares_prefixes_and_escapes() {
+        let forms = vec!["Jan.".to_string(), "January".to_string(), "at least".to_string(), "jan".to_string()];
+        assert_eq!(lexicon_alternation(&forms), r"(?i:(?:at\s+least|Jan(?:\.|uary|)))");
+    }
+
+    #[test]
+    fn lexicon_alternation_matches_the_longest_form() {
+        let forms: Vec<String> = ["Nov", "November", "Novembre", "more than", "more"].map(String::from).to_vec();
+        let re = regex::Regex::new(&format!("^{}", lexicon_alternation(&forms))).unwrap();
+        for (text, want) in
+            [("Novembre 5", "Novembre"), ("NOVEMBER", "NOVEMBER"), ("Nov. 5", "Nov"), ("more  than 5", "more  than")]
+        {
+            assert_eq!(re.find(text).map(|m| m.as_str()), Some(want), "{text}");
+        }
     }
 
     #[test]
