@@ -10,8 +10,9 @@
 //!   as `extract --format jsonl` does), and `regex-reference`: one pass of one
 //!   simple regex (capitalised words, `\p{Lu}\p{Ll}+`) over the same bytes, the
 //!   cost floor of touching the text once, and `scan-only`: the rule set's
-//!   combined automaton walked over the text with nothing done about its
-//!   matches, which splits the whole set's time into reading and matching;
+//!   automata (one DFA per kind, the aliases' Aho-Corasick) walked over the
+//!   text with nothing done about their matches, which splits the whole
+//!   set's time into reading and matching;
 //! - `rule-file/*` and `language/*`: each rule file alone (`RuleSet::subset`)
 //!   and each language's articles, over the first 10 MB of the corpus;
 //! - `rule-count/*`: the bundled rule set against one ten times larger
@@ -398,7 +399,7 @@ mod summary {
         }
         if let (Some(v), Some(r)) = (mbps("whole/scan-only", corpus), ratio("whole/scan-only", "whole/regex-reference"))
         {
-            lines.push(format!("the combined automaton's pass alone: {v:.1} MB/s, {r:.2}x the reference's time"));
+            lines.push(format!("the scanner's passes alone: {v:.1} MB/s, {r:.2}x the reference's time"));
         }
         if let Some(r) = ratio("whole/scan-only", "whole/1-thread") {
             lines.push(format!("share of the whole rule set's time spent in that pass: {:.0}%", r * 100.0));

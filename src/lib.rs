@@ -58,7 +58,7 @@ impl RuleSet {
         engine::extract(self, article)
     }
 
-    /// The one pass of the combined automaton alone, without captures,
+    /// The passes of the scanner's automata alone, without captures,
     /// values, overlaps or facts: the number of pattern and alias matches
     /// ending in `text`, or `None` when the set searches rule by rule. The
     /// benches set the whole extraction against it, to tell the cost of

@@ -1,7 +1,8 @@
 //! Where the time of a rule set goes: per rule file and per rule.
 //!
-//! The rule set costs about one pass over a text however many rules it has
-//! (one DFA for all patterns, one automaton for all gazetteers), so a rule's
+//! The rule set costs a fixed number of passes over a text however many
+//! rules it has (one DFA for each kind's patterns, one automaton for all
+//! gazetteers), so a rule's
 //! cost cannot be read off a run of the whole set. Decision: each rule file
 //! and each rule is compiled alone ([`RuleSet::subset`]) and timed over the
 //! corpus; a set with no rules is timed too, and its time (reading the text,
