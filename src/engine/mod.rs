@@ -894,6 +894,11 @@ rules:
         RuleSet::from_sources(vec![("envoys.yaml".into(), rules.to_string())]).expect("the test rules load")
     }
 
+    /// An envoy fact as `envoy_facts` lists it: name, role, number of mentions.
+    fn fact(name: &str, role: &str, mentions: usize) -> (String, Option<String>, usize) {
+        (name.to_string(), Some(role.to_string()), mentions)
+    }
+
     fn envoy_facts(text: &str) -> Vec<(String, Option<String>, usize)> {
         let set = envoy_rules();
         let article = Article::from_text("a", text.to_string());
@@ -911,18 +916,18 @@ rules:
     fn a_title_in_the_text_gives_the_role_of_every_mention_of_the_person() {
         // Listed as foreign minister, titled deputy here: one fact, the deputy.
         let facts = envoy_facts("Deputy Foreign Minister Abbas Araghchi arrived. Later Araghchi said no.");
-        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("deputy foreign minister".to_string()), 2)]);
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "deputy foreign minister", 2)]);
         // Untitled, the gazetteer's role stands.
         let facts = envoy_facts("Araghchi said no.");
-        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
     }
 
     #[test]
     fn a_word_run_into_a_listed_full_name_still_names_the_person() {
         let facts = envoy_facts("Abbas Araghchisat down with the envoys.");
-        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
         let facts = envoy_facts("Foreign Minister Abbas Araghchiurge Tehran to act.");
-        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
         // A surname alone is not a full name: "Araghchian" is someone else.
         assert_eq!(envoy_facts("Araghchian said no."), vec![]);
     }
@@ -940,10 +945,10 @@ rules:
     #[test]
     fn a_glue_word_run_into_a_titled_name_is_not_part_of_it() {
         let facts = envoy_facts("Foreign Minister Abbas Araghchitold reporters");
-        assert_eq!(facts, vec![("Abbas Araghchi".to_string(), Some("foreign minister".to_string()), 1)]);
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
         // A name that merely ends like a glue word stays whole.
         let facts = envoy_facts("Foreign Minister Jan Harold");
-        assert_eq!(facts, vec![("Jan Harold".to_string(), Some("foreign minister".to_string()), 1)]);
+        assert_eq!(facts, vec![fact("Jan Harold", "foreign minister", 1)]);
     }
 
     #[test]
