@@ -17,6 +17,7 @@ mod overlap;
 mod replay;
 mod value;
 
+use rapidfuzz::distance::levenshtein;
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input};
 use std::borrow::Cow;
@@ -676,14 +677,19 @@ impl RuleSet {
         let first = key.chars().next()?;
         let mut best: Option<(usize, &(usize, usize))> = None;
         let mut tied = false;
+        // One written name against many aliases: the comparator encodes it
+        // once, and the cutoff stops each comparison as soon as it exceeds
+        // the budget (most aliases are far from the name).
+        let written = levenshtein::BatchComparator::new(key.chars());
+        let within = levenshtein::Args::default().score_cutoff(budget);
         // The names of this kind with the same first letter (the outcome
         // does not depend on the order they are tried in).
         for (chars, alias, target) in self.names_by_initial.get(&(kind, first)).into_iter().flatten() {
             if chars.abs_diff(len) > budget {
                 continue;
             }
-            let d = strsim::levenshtein(alias, key);
-            if d == 0 || d > budget {
+            let Some(d) = written.distance_with_args(alias.chars(), &within) else { continue };
+            if d == 0 {
                 continue;
             }
             match best {
