@@ -377,6 +377,11 @@ fn walk<const N: usize>(
         }
         // At least one DFA needs more than a table lookup for this byte.
         for k in 0..N {
+            if sids[k].is_dead() {
+                // No match can end from here on: a pattern anchored at the
+                // start of the text (`\A`) that did not match there.
+                continue;
+            }
             if !sids[k].is_tagged() {
                 let next = dfas[k].next_state_untagged(caches[k], sids[k], hay[at]);
                 if !next.is_tagged() {
@@ -388,15 +393,18 @@ fn walk<const N: usize>(
             sids[k] = dfas[k].next_state(caches[k], sids[k], hay[at])?;
             if sids[k].is_match() {
                 report(k, caches[k], sids[k], at, found);
-            } else if sids[k].is_dead() || sids[k].is_quit() {
-                // Neither can happen for an unanchored search without quit
-                // bytes; stop rather than report a partial scan.
+            } else if sids[k].is_quit() {
+                // Cannot happen without quit bytes; stop rather than report
+                // a partial scan.
                 return Err(ScanFailed);
             }
         }
         at += 1;
     }
     for k in 0..N {
+        if sids[k].is_dead() {
+            continue;
+        }
         caches[k].search_update(hay.len());
         sids[k] = dfas[k].next_eoi_state(caches[k], sids[k])?;
         caches[k].search_finish(hay.len());
@@ -437,7 +445,8 @@ mod tests {
         out
     }
 
-    const PATTERNS: [&str; 6] = [
+    const PATTERNS: [&str; 7] = [
+        r"\A[0-9]+",
         r"\d+ (?:killed|dead)",
         r"\p{Lu}\p{Ll}+",
         r"ngày \d{1,2}/\d{1,2}",
@@ -447,8 +456,9 @@ mod tests {
     ];
 
     proptest! {
-        /// Six groups (more than walk together, so two walks) find, pattern
-        /// by pattern, the ends each pattern's own DFA finds.
+        /// Seven groups (more than walk together, so two walks, one with a
+        /// DFA that dies after the first bytes) find, pattern by pattern,
+        /// the ends each pattern's own DFA finds.
         #[test]
         fn walking_together_finds_what_each_dfa_finds(parts in prop::collection::vec(prop_oneof![
             prop::sample::select(vec!["20 killed", "Lavrov", "ngày 21/10", "2020", "é", "e\u{301}", " ", "Moskva"])
