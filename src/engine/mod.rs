@@ -939,6 +939,20 @@ rules:
     }
 
     #[test]
+    fn a_titled_name_one_typo_from_a_listed_one_is_that_person() {
+        // One edit in a name of eight characters or more.
+        let facts = envoy_facts("Foreign Minister Abbas Araghchy arrived.");
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
+        let facts = envoy_facts("Foreign Minister Araghchy arrived.");
+        assert_eq!(facts, vec![fact("Abbas Araghchi", "foreign minister", 1)]);
+        // Two edits, or one in a shorter name, is someone else.
+        let facts = envoy_facts("Foreign Minister Abbas Arakhchy arrived.");
+        assert_eq!(facts, vec![fact("Abbas Arakhchy", "foreign minister", 1)]);
+        let facts = envoy_facts("Foreign Minister Aragchi arrived.");
+        assert_eq!(facts, vec![fact("Aragchi", "foreign minister", 1)]);
+    }
+
+    #[test]
     fn only_rare_glue_is_cut_from_a_name_nobody_lists() {
         let glue: Vec<String> = ["who", "and", "told", "in"].map(String::from).to_vec();
         assert_eq!(strip_rare_glue("David Zalkalianiwho", &glue), Some("David Zalkaliani"));
