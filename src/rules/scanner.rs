@@ -6,14 +6,14 @@
 //! matches ends), and the gazetteers' aliases into one Aho-Corasick
 //! automaton. The kinds' DFAs walk the text together, each stepped over a
 //! byte in turn (see [`walk`]), and the aliases' automaton walks it once
-//! more, so a scan costs the same whatever the number of rules. A pattern that never ends anywhere costs
-//! nothing more; for one that does, a reverse lazy DFA (anchored per
-//! pattern) walks back from each such end over the match only, which gives
-//! every offset where a match of that pattern starts, and how far the
-//! furthest match from each start reaches. The engine then asks the rule's
-//! own regex for its captures at exactly those starts, reading no further
-//! than that reach. An alias is a literal, so its start is its end minus its
-//! length.
+//! more, so a scan costs the same whatever the number of rules. A pattern
+//! that never ends anywhere costs nothing more; for one that does, a reverse
+//! lazy DFA (anchored per pattern) walks back from each such end over the
+//! match only, which gives every offset where a match of that pattern
+//! starts, and how far the furthest match from each start reaches. The
+//! engine then asks the rule's own regex for its captures at exactly those
+//! starts, reading no further than that reach. An alias is a literal, so its
+//! start is its end minus its length.
 //!
 //! Why one DFA per kind and not one for all: a DFA state is the set of
 //! partial matches alive at a byte, and the partial matches of different
