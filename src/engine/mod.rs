@@ -274,10 +274,11 @@ fn alias_candidate<'s>(
 /// its regex finds them searching on from the end of the previous one.
 ///
 /// `starts`, when given, holds every offset where a match of the rule
-/// starts, with the furthest end of a match from it: the search from an
-/// offset then begins at the first such start at or after it and finds
-/// exactly the match a search from the offset would, reading no further than
-/// that end.
+/// starts, and maybe others (the scanner searches a looser pattern), each
+/// with the furthest end of a match from it: the search from an offset then
+/// tries each such start at or after it in turn, and the first that has a
+/// match has exactly the match a search from the offset would find, read no
+/// further than that end.
 fn pattern_candidates<'s>(
     set: &'s RuleSet,
     ri: usize,
@@ -311,8 +312,14 @@ fn pattern_candidates<'s>(
         };
         re.search_captures(&input, &mut captures);
         let Some(m) = captures.get_match() else {
-            debug_assert!(starts.is_none(), "a match starts at every known start");
-            break;
+            match starts.and_then(|starts| starts.get(next)) {
+                // No match here after all: try the next start.
+                Some(&(s, _)) => {
+                    at = next_char(text, s);
+                    continue;
+                }
+                None => break,
+            }
         };
         if on_boundaries(text, m.start(), m.end(), rule) {
             // One fact per conjunct: "killed 207 Armenian and 80

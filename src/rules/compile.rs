@@ -103,8 +103,9 @@ pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadEr
     }
     // The examples are searched rule by rule, so the scanner is built
     // meanwhile, on the other threads.
+    let scanned = take_scanned(&mut rules);
     let set = unscanned(rules, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect());
-    let (scanner, ()) = rayon::join(|| scanner(&set), || check_examples(&set, &examples, &mut errors));
+    let (scanner, ()) = rayon::join(|| scanner(&set, scanned), || check_examples(&set, &examples, &mut errors));
     match scanner {
         Ok(scanner) => {
             set.scanner.get_or_init(|| scanner);
@@ -644,9 +645,14 @@ fn expect(ex: &RawExample) -> Expect {
 }
 
 /// Builds the one-pass matchers over all rules.
-pub(super) fn assemble(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> Result<RuleSet, Vec<RuleError>> {
+pub(super) fn assemble(
+    mut rules: Vec<Rule>,
+    lexicons: Lexicons,
+    files: Vec<PathBuf>,
+) -> Result<RuleSet, Vec<RuleError>> {
+    let scanned = take_scanned(&mut rules);
     let set = unscanned(rules, lexicons, files);
-    let scanner = scanner(&set)?;
+    let scanner = scanner(&set, scanned)?;
     set.scanner.get_or_init(|| scanner);
     Ok(set)
 }
@@ -691,34 +697,40 @@ fn unscanned(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> RuleS
     }
 }
 
-/// The scanner of a set's patterns (in set order) and aliases.
-fn scanner(set: &RuleSet) -> Result<Scanner, Vec<RuleError>> {
-    let patterns: Vec<&regex_syntax::hir::Hir> = set
-        .pattern_rules
-        .iter()
-        .filter_map(|&ri| match &set.rules[ri].matcher {
-            Matcher::Pattern(re) => Some(re.hir()),
-            Matcher::Gazetteer(_) => None,
-        })
-        .collect();
+/// What the scanner searches for in place of each pattern rule's pattern,
+/// in set order, each taken from its rule (see [`Pattern::take_scanned`]).
+fn take_scanned(rules: &mut [Rule]) -> Vec<Result<regex_syntax::hir::Hir, (usize, String)>> {
+    let patterns = rules.iter_mut().enumerate().filter_map(|(ri, rule)| match &mut rule.matcher {
+        Matcher::Pattern(pattern) => Some(pattern.take_scanned().map_err(|message| (ri, message))),
+        Matcher::Gazetteer(_) => None,
+    });
+    patterns.collect()
+}
+
+/// The scanner of a set's patterns (`scanned`, from [`take_scanned`]) and
+/// aliases.
+fn scanner(
+    set: &RuleSet,
+    scanned: Vec<Result<regex_syntax::hir::Hir, (usize, String)>>,
+) -> Result<Scanner, Vec<RuleError>> {
+    // An error of the combined automata has no one rule to blame: it is
+    // given the first pattern rule's place.
+    let error = |ri: Option<usize>, message| {
+        let place = ri.or(set.pattern_rules.first().copied()).map(|ri| &set.rules[ri]);
+        RuleError::Regex {
+            at: place.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
+            rule: ri.map_or_else(|| "(the combined rule set)".into(), |ri| set.rules[ri].id.clone()),
+            message,
+        }
+    };
+    let patterns: Vec<regex_syntax::hir::Hir> =
+        scanned.into_iter().collect::<Result<_, _>>().map_err(|(ri, message)| vec![error(Some(ri), message)])?;
     // One forward automaton per kind: the partial matches of different kinds
     // run through the same text independently, and one automaton for all
     // would build a state for each combination of them.
-    let groups: Vec<usize> = set
-        .pattern_rules
-        .iter()
-        .filter(|&&ri| matches!(set.rules[ri].matcher, Matcher::Pattern(_)))
-        .map(|&ri| set.rules[ri].kind as usize)
-        .collect();
+    let groups: Vec<usize> = set.pattern_rules.iter().map(|&ri| set.rules[ri].kind as usize).collect();
     let aliases: Vec<&str> = set.alias_texts.iter().map(String::as_str).collect();
-    Scanner::new(&patterns, &groups, &aliases).map_err(|message| {
-        let first = set.pattern_rules.first().map(|&r| &set.rules[r]);
-        vec![RuleError::Regex {
-            at: first.map(|r| r.at.clone()).unwrap_or(Location { path: PathBuf::new(), line: 1, column: 1 }),
-            rule: "(the combined rule set)".into(),
-            message,
-        }]
-    })
+    Scanner::new(patterns, &groups, &aliases).map_err(|message| vec![error(None, message)])
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.

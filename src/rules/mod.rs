@@ -18,6 +18,7 @@ pub(crate) mod lint;
 mod locate;
 mod raw;
 mod scanner;
+mod widen;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -110,18 +111,20 @@ pub(crate) enum Matcher {
     Gazetteer(Vec<Entry>),
 }
 
-/// A compiled pattern: the expanded regex, its syntax tree, and a regex that
-/// reads its captures.
+/// A compiled pattern: the expanded regex, a regex that reads its captures
+/// and, until the set's [`Scanner`] takes it, the looser pattern that the
+/// scanner searches for (see [`widen`]).
 ///
-/// The syntax tree is parsed once, when the rule is checked, and both this
-/// regex and the set's [`Scanner`] are compiled from it. The regex is a
-/// `regex_automata` one so that the engine can ask for the match that starts
-/// exactly where the scanner says one does (an anchored search), instead of
-/// searching on and then back for its start.
+/// The syntax tree is parsed once, when the rule is checked, and both are
+/// made from it. The scanner's tree is handed over, not kept: kept for every
+/// rule, the trees took more memory than the rest of the loaded set. The
+/// regex is a `regex_automata` one so that the engine can ask for the match
+/// that starts exactly where the scanner says one may (an anchored search),
+/// instead of searching on and then back for its start.
 #[derive(Clone)]
 pub(crate) struct Pattern {
     source: String,
-    hir: regex_syntax::hir::Hir,
+    scanned: Option<regex_syntax::hir::Hir>,
     regex: regex_automata::meta::Regex,
 }
 
@@ -137,7 +140,7 @@ impl Pattern {
     /// Compiles a pattern already parsed from `source` (with the `regex`
     /// crate's default syntax); the error is the compiler's message.
     ///
-    /// Without a lazy DFA: the scanner already knows where each match starts
+    /// Without a lazy DFA: the scanner already knows where a match may start
     /// and how far it can reach, so the regex only reads captures over that
     /// short span (with the bounded backtracker). Leaving the DFA out saves
     /// compiling a reverse NFA per rule at load and its cache per thread.
@@ -150,7 +153,7 @@ impl Pattern {
             .hybrid(false);
         let regex =
             regex_automata::meta::Builder::new().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
-        Ok(Pattern { source, hir, regex })
+        Ok(Pattern { source, scanned: Some(widen::widen(hir)), regex })
     }
 
     /// The pattern as compiled, macros expanded.
@@ -158,8 +161,19 @@ impl Pattern {
         &self.source
     }
 
-    pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
-        &self.hir
+    /// What the scanner searches for: every match of the pattern, and more
+    /// (see [`widen`]). The tree made at load is handed over; a pattern that
+    /// has handed it over already (the rules of a [`RuleSet::subset`])
+    /// parses its source again.
+    pub(crate) fn take_scanned(&mut self) -> Result<regex_syntax::hir::Hir, String> {
+        match self.scanned.take() {
+            Some(hir) => Ok(hir),
+            None => regex_syntax::ParserBuilder::new()
+                .build()
+                .parse(&self.source)
+                .map(widen::widen)
+                .map_err(|e| e.to_string()),
+        }
     }
 
     pub(crate) fn regex(&self) -> &regex_automata::meta::Regex {
