@@ -60,12 +60,13 @@ impl RuleSet {
 
     /// The passes of the scanner's automata alone, without captures,
     /// values, overlaps or facts: the number of pattern and alias matches
-    /// ending in `text`, or `None` when the set searches rule by rule. The
-    /// benches set the whole extraction against it, to tell the cost of
-    /// reading the text from the cost of the matches.
+    /// ending in the article's text (its language's patterns and the shared
+    /// ones, as extraction searches), or `None` when the set searches rule
+    /// by rule. The benches set the whole extraction against it, to tell
+    /// the cost of reading the text from the cost of the matches.
     #[doc(hidden)]
-    pub fn scan_matches(&self, text: &str) -> Option<usize> {
-        engine::scan_matches(self, text)
+    pub fn scan_matches(&self, article: &Article) -> Option<usize> {
+        engine::scan_matches(self, article)
     }
 
     /// Extracts every article in parallel (rayon), keeping the input order.

@@ -155,7 +155,7 @@ fn find_candidates<'s>(
     let scanned = scanner.is_some_and(|scanner| {
         let mut scratch = scanner.scratch();
         let scratch = &mut *scratch;
-        if scanner.scan(text, scratch).is_err() {
+        if scanner.scan(text, Some(article.language), scratch).is_err() {
             return false;
         }
         scanned_candidates(set, scanner, scratch, text, article, observer, &mut out);
@@ -177,10 +177,10 @@ fn find_candidates<'s>(
 }
 
 /// See [`RuleSet::scan_matches`].
-pub(crate) fn scan_matches(set: &RuleSet, text: &str) -> Option<usize> {
+pub(crate) fn scan_matches(set: &RuleSet, article: &Article) -> Option<usize> {
     let scanner = set.scanner.get()?;
     let mut scratch = scanner.scratch();
-    scanner.scan(text, &mut scratch).ok()?;
+    scanner.scan(&article.text, Some(article.language), &mut scratch).ok()?;
     Some(scratch.pattern_ends.len() + scratch.alias_ends.len())
 }
 

@@ -64,6 +64,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::Hir;
 
 use super::widen;
+use crate::article::Language;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
 /// memory per DFA and thread without costing it up front. The bundled rules'
@@ -86,14 +87,20 @@ const GIVE_UP_BYTES_PER_STATE: usize = 10;
 /// 8 MB), and a rule set should not fail to load for its size alone.
 const NFA_SIZE_LIMIT: usize = 512 << 20;
 
+/// A group of patterns: a key, and the language of the texts they apply to
+/// (`None`: all).
+pub(crate) type Group = (usize, Option<Language>);
+
 type MakeScratch = Box<dyn Fn() -> Scratch + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
 /// The compiled one-pass automata of a rule set.
 pub(crate) struct Scanner {
     /// One DFA per group of patterns, "all matches" semantics...
     forward: Vec<DFA>,
-    /// ... and the set-wide index of each one's patterns.
+    /// ... the set-wide index of each one's patterns...
     forward_patterns: Vec<Vec<usize>>,
+    /// ... and the language of the texts it walks (`None`: all).
+    forward_language: Vec<Option<Language>>,
     /// The patterns reversed, anchored per pattern.
     reverse: DFA,
     /// The aliases, all matches.
@@ -149,13 +156,15 @@ impl From<regex_automata::hybrid::CacheError> for ScanFailed {
 
 impl Scanner {
     /// Compiles the patterns (parsed), each in the group `groups[i]` names,
-    /// and the aliases (literal text).
-    pub(crate) fn new(patterns: Vec<Hir>, groups: &[usize], aliases: &[&str]) -> Result<Scanner, String> {
+    /// and the aliases (literal text). A group's patterns apply to texts of
+    /// one language (`Some`) or of all (`None`): the group of a pattern is
+    /// `groups[i]`, with its language.
+    pub(crate) fn new(patterns: Vec<Hir>, groups: &[Group], aliases: &[&str]) -> Result<Scanner, String> {
         let gazetteer = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(aliases)
             .map_err(|e| e.to_string())?;
-        let mut members: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut members: Vec<(Group, Vec<usize>)> = Vec::new();
         for (i, &g) in groups.iter().enumerate().take(patterns.len()) {
             match members.iter_mut().find(|(k, _)| *k == g) {
                 Some((_, m)) => m.push(i),
@@ -200,6 +209,7 @@ impl Scanner {
             .map(|(ends, ids)| build(&ends.iter().collect::<Vec<_>>(), false).map(|dfa| (dfa, ids)))
             .collect::<Result<Vec<_>, String>>()?;
         let (forward, forward_patterns): (Vec<DFA>, Vec<Vec<usize>>) = forward.into_iter().unzip();
+        let forward_language = forward_patterns.iter().map(|ids| ids.first().and_then(|&i| groups[i].1)).collect();
         let make: MakeScratch = {
             let (f, r): (Vec<DFA>, DFA) = (forward.clone(), reverse.clone());
             Box::new(move || Scratch {
@@ -214,6 +224,7 @@ impl Scanner {
         Ok(Scanner {
             forward,
             forward_patterns,
+            forward_language,
             reverse,
             gazetteer,
             patterns: count,
@@ -235,31 +246,37 @@ impl Scanner {
     /// Walks `text` once and fills `scratch.pattern_ends` (sorted by pattern,
     /// then end) and `scratch.alias_ends` (sorted by end, then alias: the
     /// order an Aho-Corasick overlapping search reports them in).
-    pub(crate) fn scan(&self, text: &str, scratch: &mut Scratch) -> Result<(), ScanFailed> {
+    ///
+    /// Only the patterns for texts of `language` and for all texts are
+    /// searched (all of them when `language` is `None`).
+    pub(crate) fn scan(&self, text: &str, language: Option<Language>, scratch: &mut Scratch) -> Result<(), ScanFailed> {
         if scratch.gave_up {
             return Err(ScanFailed);
         }
-        let scanned = self.scan_forward(text, scratch);
+        let scanned = self.scan_forward(text, language, scratch);
         scratch.gave_up = scanned.is_err();
         scanned
     }
 
-    fn scan_forward(&self, text: &str, scratch: &mut Scratch) -> Result<(), ScanFailed> {
+    fn scan_forward(&self, text: &str, language: Option<Language>, scratch: &mut Scratch) -> Result<(), ScanFailed> {
         scratch.pattern_ends.clear();
         scratch.alias_ends.clear();
         let hay = text.as_bytes();
-        // The DFAs walk the text together, a few at a time (see `walk`).
-        let chunks = self.forward.chunks(WALK_TOGETHER).zip(scratch.forward.chunks_mut(WALK_TOGETHER));
-        for ((dfas, caches), ids) in chunks.zip(self.forward_patterns.chunks(WALK_TOGETHER)) {
-            let ends = &mut scratch.pattern_ends;
-            let mut found = |dfa: usize, pattern: usize, end: usize| ends.push((ids[dfa][pattern], end));
-            match (dfas, caches) {
-                ([a], [ca]) => walk([a], [ca], hay, &mut found)?,
-                ([a, b], [ca, cb]) => walk([a, b], [ca, cb], hay, &mut found)?,
-                ([a, b, c], [ca, cb, cc]) => walk([a, b, c], [ca, cb, cc], hay, &mut found)?,
-                ([a, b, c, d], [ca, cb, cc, cd]) => walk([a, b, c, d], [ca, cb, cc, cd], hay, &mut found)?,
-                _ => unreachable!("chunks hold 1 to {WALK_TOGETHER} DFAs"),
+        // The DFAs that apply walk the text together, a few at a time (see
+        // `walk`).
+        let applies = |g: &usize| language.is_none() || self.forward_language[*g].is_none_or(|l| Some(l) == language);
+        let mut together = [0; WALK_TOGETHER];
+        let mut n = 0;
+        for g in (0..self.forward.len()).filter(applies) {
+            together[n] = g;
+            n += 1;
+            if n == WALK_TOGETHER {
+                self.walk_groups(&together, hay, scratch)?;
+                n = 0;
             }
+        }
+        if n > 0 {
+            self.walk_groups(&together[..n], hay, scratch)?;
         }
         for m in self.gazetteer.find_overlapping_iter(hay) {
             scratch.alias_ends.push((m.end(), m.pattern().as_usize()));
@@ -267,6 +284,29 @@ impl Scanner {
         scratch.pattern_ends.sort_unstable();
         scratch.alias_ends.sort_unstable();
         Ok(())
+    }
+
+    /// Walks `hay` with the forward DFAs of `groups` (1 to [`WALK_TOGETHER`]
+    /// distinct ones) together, adding their matches to `scratch`.
+    fn walk_groups(&self, groups: &[usize], hay: &[u8], scratch: &mut Scratch) -> Result<(), ScanFailed> {
+        match *groups {
+            [a] => self.walk_n([a], hay, scratch),
+            [a, b] => self.walk_n([a, b], hay, scratch),
+            [a, b, c] => self.walk_n([a, b, c], hay, scratch),
+            [a, b, c, d] => self.walk_n([a, b, c, d], hay, scratch),
+            _ => Err(ScanFailed),
+        }
+    }
+
+    fn walk_n<const N: usize>(&self, groups: [usize; N], hay: &[u8], scratch: &mut Scratch) -> Result<(), ScanFailed> {
+        // `groups` are in increasing order: their caches, in the same order.
+        let caches: Vec<&mut Cache> =
+            scratch.forward.iter_mut().enumerate().filter(|(g, _)| groups.contains(g)).map(|(_, c)| c).collect();
+        let caches: [&mut Cache; N] = caches.try_into().map_err(|_| ScanFailed)?;
+        let ends = &mut scratch.pattern_ends;
+        let mut found =
+            |k: usize, pattern: usize, end: usize| ends.push((self.forward_patterns[groups[k]][pattern], end));
+        walk(groups.map(|g| &self.forward[g]), caches, hay, &mut found)
     }
 
     /// Fills `scratch.starts` with every offset at which a match of `pattern`
@@ -332,7 +372,8 @@ impl Scanner {
     }
 }
 
-/// How many forward DFAs [`walk`] steps together: the rules' kinds.
+/// How many forward DFAs [`walk`] steps together at most: those of one
+/// language's texts take two walks.
 const WALK_TOGETHER: usize = 4;
 
 /// Walks `hay` once through `N` forward DFAs side by side, calling
@@ -471,7 +512,8 @@ mod tests {
         /// Seven groups (more than walk together, so two walks, one with a
         /// DFA that dies after the first bytes, two built without their
         /// optional leads) find, pattern by pattern, the ends each whole
-        /// pattern's own DFA finds.
+        /// pattern's own DFA finds; a scan for one language, those of the
+        /// groups for it and for all languages.
         #[test]
         fn walking_together_finds_what_each_dfa_finds(parts in prop::collection::vec(prop_oneof![
             prop::sample::select(vec!["20 killed", "at least", "Foreign Minister", "Lavrov", "ngày 21/10", "2020", "é", "e\u{301}", " ", "Moskva"])
@@ -480,11 +522,23 @@ mod tests {
         ], 0..8)) {
             let hay = parts.concat();
             let hirs: Vec<Hir> = PATTERNS.iter().map(|p| regex_syntax::parse(p).expect("parses")).collect();
-            let groups: Vec<usize> = (0..PATTERNS.len()).collect();
+            let language = |i: usize| match PATTERNS[i] {
+                p if p.contains("ngày") => Some(Language::Vi),
+                p if p.contains("Lavrov") || p.contains("killed") => Some(Language::En),
+                _ => None,
+            };
+            let groups: Vec<(usize, Option<Language>)> = (0..PATTERNS.len()).map(|i| (i, language(i))).collect();
             let scanner = Scanner::new(hirs, &groups, &[]).expect("the test patterns compile");
             let mut scratch = scanner.scratch();
-            scanner.scan(&hay, &mut scratch).expect("the scan completes");
-            prop_assert_eq!(&scratch.pattern_ends, &one_by_one(&PATTERNS, &hay));
+            scanner.scan(&hay, None, &mut scratch).expect("the scan completes");
+            let all = one_by_one(&PATTERNS, &hay);
+            prop_assert_eq!(&scratch.pattern_ends, &all);
+            for lang in [Language::En, Language::Vi] {
+                scanner.scan(&hay, Some(lang), &mut scratch).expect("the scan completes");
+                let applies = |&&(i, _): &&(usize, usize)| language(i).is_none_or(|l| l == lang);
+                let expected: Vec<(usize, usize)> = all.iter().filter(applies).copied().collect();
+                prop_assert_eq!(&scratch.pattern_ends, &expected, "{:?}", lang);
+            }
         }
     }
 }
