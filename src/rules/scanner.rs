@@ -206,7 +206,11 @@ impl Scanner {
             .collect();
         let forward = members
             .into_par_iter()
-            .map(|(ends, ids)| build(&ends.iter().collect::<Vec<_>>(), false).map(|dfa| (dfa, ids)))
+            .map(|(ends, ids)| {
+                let dfa = build(&ends.iter().collect::<Vec<_>>(), false);
+                ends.into_iter().for_each(widen::dismantle);
+                dfa.map(|dfa| (dfa, ids))
+            })
             .collect::<Result<Vec<_>, String>>()?;
         let (forward, forward_patterns): (Vec<DFA>, Vec<Vec<usize>>) = forward.into_iter().unzip();
         let forward_language = forward_patterns.iter().map(|ids| ids.first().and_then(|&i| groups[i].1)).collect();

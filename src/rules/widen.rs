@@ -27,7 +27,7 @@
 //! which only find ends, leave them out. They would otherwise keep a partial
 //! match of each alive at every byte, combined with all the others.
 
-use regex_syntax::hir::{Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Literal};
+use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Literal, Repetition};
 
 /// A pattern that matches every span `hir` matches, and more, with fewer
 /// byte classes: the non-ASCII codepoints of each class and literal widen to
@@ -45,13 +45,11 @@ pub(crate) fn widen(hir: Hir) -> Hir {
             _ => Hir::literal(bytes),
         },
         HirKind::Class(Class::Unicode(class)) => Hir::class(Class::Unicode(widen_class(&class))),
-        HirKind::Repetition(mut rep) => {
-            *rep.sub = widen(std::mem::replace(&mut *rep.sub, Hir::empty()));
-            Hir::repetition(rep)
+        HirKind::Repetition(Repetition { min, max, greedy, sub }) => {
+            Hir::repetition(Repetition { min, max, greedy, sub: Box::new(widen(*sub)) })
         }
-        HirKind::Capture(mut cap) => {
-            *cap.sub = widen(std::mem::replace(&mut *cap.sub, Hir::empty()));
-            Hir::capture(cap)
+        HirKind::Capture(Capture { index, name, sub }) => {
+            Hir::capture(Capture { index, name, sub: Box::new(widen(*sub)) })
         }
         HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(widen).collect()),
         HirKind::Alternation(subs) => share_prefixes(subs.into_iter().map(|sub| atoms(widen(sub))).collect()),
@@ -74,6 +72,7 @@ pub(crate) fn ends_only(hir: Hir) -> Hir {
             // concatenation would match everywhere, which is no smaller.
             let first = subs.iter().position(|sub| !matches_empty_anywhere(sub));
             let mut rest = subs.split_off(first.unwrap_or(subs.len().saturating_sub(1)));
+            subs.into_iter().for_each(dismantle);
             if let Some(head) = rest.first_mut() {
                 *head = ends_only(std::mem::replace(head, Hir::empty()));
             }
@@ -81,6 +80,19 @@ pub(crate) fn ends_only(hir: Hir) -> Hir {
         }
         HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(ends_only).collect()),
         kind => rebuild(kind),
+    }
+}
+
+/// Drops `hir` node by node. A syntax tree's own drop takes each node's
+/// children out by putting an empty tree in their place, which allocates:
+/// for the scanner's large trees that was a tenth of the load's work. Taken
+/// apart with `into_kind`, the nodes are freed without allocating.
+pub(crate) fn dismantle(hir: Hir) {
+    match hir.into_kind() {
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.into_iter().for_each(dismantle),
+        HirKind::Repetition(rep) => dismantle(*rep.sub),
+        HirKind::Capture(cap) => dismantle(*cap.sub),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => {}
     }
 }
 
@@ -347,6 +359,16 @@ mod tests {
         assert!(wide.is_match("ngáy"), "á is in the run of à");
         assert!(!wide.is_match("ngaày"));
         assert!(!wide.is_match("nhày"), "ASCII is exact");
+    }
+
+    /// The parser allows groups nested 250 deep; the recursive walks over
+    /// the tree must not run out of stack on such a pattern.
+    #[test]
+    fn the_deepest_pattern_the_parser_allows_widens_and_drops() {
+        let deep = format!("{}x{}", "(?:a|".repeat(124), ")".repeat(124));
+        let wide = widen(parse(&deep));
+        assert!(regex(&wide).is_match("aax"));
+        dismantle(ends_only(wide));
     }
 
     #[test]
