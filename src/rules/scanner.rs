@@ -1,29 +1,31 @@
 //! The one pass over a text: where each pattern and gazetteer alias of a rule
 //! set matches.
 //!
-//! Decision: the `pattern` rules of each kind go into one lazy DFA that
-//! reports *all* matches (each pattern, at each offset where one of its
-//! matches ends), and the gazetteers' aliases into one Aho-Corasick
-//! automaton. The kinds' DFAs walk the text together, each stepped over a
-//! byte in turn (see [`walk`]), and the aliases' automaton walks it once
-//! more, so a scan costs the same whatever the number of rules. A pattern
-//! that never ends anywhere costs nothing more; for one that does, a reverse
-//! lazy DFA (anchored per pattern) walks back from each such end over the
-//! match only, which gives every offset where a match of that pattern
-//! starts, and how far the furthest match from each start reaches. The
-//! engine then asks the rule's own regex for its captures at exactly those
-//! starts, reading no further than that reach. An alias is a literal, so its
-//! start is its end minus its length.
+//! Decision: the `pattern` rules of each group (in a rule set, a kind and a
+//! language) go into one lazy DFA that reports *all* matches (each pattern,
+//! at each offset where one of its matches ends), and the gazetteers'
+//! aliases into one Aho-Corasick automaton. The DFAs of the text's language
+//! and of all languages walk the text together, each stepped over a byte in
+//! turn (see [`walk`]), and the aliases' automaton walks it once more, so a
+//! scan costs the same whatever the number of rules. A pattern that never
+//! ends anywhere costs nothing more; for one that does, a reverse lazy DFA
+//! (anchored per pattern) walks back from each such end over the match only,
+//! which gives every offset where a match of that pattern starts, and how
+//! far the furthest match from each start reaches. The engine then asks the
+//! rule's own regex for its captures at exactly those starts, reading no
+//! further than that reach. An alias is a literal, so its start is its end
+//! minus its length.
 //!
-//! Why one DFA per kind and not one for all: a DFA state is the set of
+//! Why one DFA per group and not one for all: a DFA state is the set of
 //! partial matches alive at a byte, and the partial matches of different
 //! kinds (a count, a name, a month) are alive at once and independently, so
 //! one automaton for all builds a state for each combination of them. Split
 //! by kind, the states add up instead of multiplying: over the scale corpus
 //! the forward states take half the memory, and the smaller automata walk
-//! faster than the one they replace. The aliases, literals that thousands of
+//! faster than the one they replace. The same holds, less strongly, between
+//! the rules of two languages. The aliases, literals that thousands of
 //! texts contain, are cheaper still in Aho-Corasick, which needs no cache.
-//! Stepped with the kinds' DFAs, the aliases would make the scan a third
+//! Stepped with the groups' DFAs, the aliases would make the scan a third
 //! faster, but as an Aho-Corasick DFA they take 22 MB more and 30 ms more to
 //! load, and as a trie in a lazy DFA of their own about 16 MB more per
 //! thread: the states of an automaton of a thousand names are many.
@@ -68,7 +70,7 @@ use crate::article::Language;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
 /// memory per DFA and thread without costing it up front. The bundled rules'
-/// automata reach about 30 MB of states per thread over the scale corpus,
+/// automata reach about 18 MB of states per thread over the scale corpus,
 /// most of it within the first 10 MB; the benches' set ten times larger
 /// needs several times that, and with smaller caches it gave up and searched
 /// rule by rule at a fraction of the speed. Memory is cheaper than that
@@ -387,8 +389,8 @@ const WALK_TOGETHER: usize = 4;
 /// Why side by side: a DFA step is two dependent loads (the byte's class,
 /// then the transition), so one DFA walking a text waits on memory at every
 /// byte; the steps of different DFAs do not depend on each other, and the
-/// processor overlaps them. Stepping each kind's DFA over a byte in turn
-/// costs far less than walking the text once per kind.
+/// processor overlaps them. Stepping each group's DFA over a byte in turn
+/// costs far less than walking the text once per group.
 fn walk<const N: usize>(
     dfas: [&DFA; N],
     caches: [&mut Cache; N],
