@@ -254,6 +254,12 @@ mod tests {
         regex(&Hir::concat(vec![hir.clone(), Hir::look(regex_syntax::hir::Look::End)]))
     }
 
+    /// Full-span regexes of `pattern` and of `transform` applied to it.
+    fn exact_and(pattern: &str, transform: fn(Hir) -> Hir) -> (Regex, Regex) {
+        let hir = parse(pattern);
+        (whole(&hir), whole(&transform(hir)))
+    }
+
     fn boundaries(hay: &str) -> Vec<usize> {
         (0..=hay.len()).filter(|&i| hay.is_char_boundary(i)).collect()
     }
@@ -295,8 +301,7 @@ mod tests {
         #[test]
         fn the_widened_pattern_matches_all_the_pattern_does(hay in text()) {
             for pattern in PATTERNS {
-                let hir = parse(pattern);
-                let (exact, wide) = (whole(&hir), whole(&widen(hir.clone())));
+                let (exact, wide) = exact_and(pattern, widen);
                 for &start in &boundaries(&hay) {
                     for &end in boundaries(&hay).iter().filter(|&&end| end >= start) {
                         if spans(&exact, &hay, start, end) {
@@ -314,8 +319,7 @@ mod tests {
         fn over_ascii_the_widened_pattern_matches_the_same(hay in "[a-zA-Z0-9 ,.\n]{0,24}", words in prop::collection::vec("[a-c]{0,3}", 1..6)) {
             let lexicon = format!("(?i:{})(?:x|y|xz)?", words.join("|"));
             for pattern in PATTERNS.iter().copied().chain([lexicon.as_str()]) {
-                let hir = parse(pattern);
-                let (exact, wide) = (whole(&hir), whole(&widen(hir.clone())));
+                let (exact, wide) = exact_and(pattern, widen);
                 for start in 0..=hay.len() {
                     for end in start..=hay.len() {
                         prop_assert_eq!(spans(&exact, &hay, start, end), spans(&wide, &hay, start, end), "{} on {:?}", pattern, &hay[start..end]);
@@ -328,8 +332,7 @@ mod tests {
         #[test]
         fn ends_only_keeps_every_end(hay in text()) {
             for pattern in PATTERNS {
-                let hir = parse(pattern);
-                let (exact, short) = (whole(&hir), whole(&ends_only(hir.clone())));
+                let (exact, short) = exact_and(pattern, ends_only);
                 for &end in &boundaries(&hay) {
                     let ends = |re: &Regex| boundaries(&hay).iter().any(|&start| start <= end && spans(re, &hay, start, end));
                     prop_assert_eq!(ends(&exact), ends(&short), "{} ending at {}", pattern, end);
