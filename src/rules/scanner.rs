@@ -157,10 +157,8 @@ impl From<regex_automata::hybrid::CacheError> for ScanFailed {
 }
 
 impl Scanner {
-    /// Compiles the patterns (parsed), each in the group `groups[i]` names,
-    /// and the aliases (literal text). A group's patterns apply to texts of
-    /// one language (`Some`) or of all (`None`): the group of a pattern is
-    /// `groups[i]`, with its language.
+    /// Compiles the patterns (parsed), each in the group `groups[i]` names
+    /// (see [`Group`]), and the aliases (literal text).
     pub(crate) fn new(patterns: Vec<Hir>, groups: &[Group], aliases: &[&str]) -> Result<Scanner, String> {
         let gazetteer = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
