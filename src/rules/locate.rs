@@ -19,6 +19,10 @@ pub(crate) struct Source {
     text: String,
     /// Byte offset of the start of each `id:` line, in file order.
     rule_starts: Vec<usize>,
+    /// Byte offset of the start of each line: a location is asked for every
+    /// rule at load, and counting lines from the top each time made the
+    /// load's work grow with the square of a file's length.
+    line_starts: Vec<usize>,
 }
 
 fn id_line() -> &'static Regex {
@@ -29,7 +33,8 @@ fn id_line() -> &'static Regex {
 impl Source {
     pub(crate) fn new(path: &Path, text: String) -> Source {
         let rule_starts = id_line().find_iter(&text).map(|m| m.start()).collect();
-        Source { path: path.to_owned(), text, rule_starts }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Source { path: path.to_owned(), text, rule_starts, line_starts }
     }
 
     pub(crate) fn text(&self) -> &str {
@@ -43,9 +48,9 @@ impl Source {
     /// The location of a byte offset.
     pub(crate) fn at(&self, offset: usize) -> Location {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..offset];
-        let line = 1 + before.matches('\n').count();
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // The lines that start at or before `offset`; the first starts at 0.
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
         let column = 1 + self.text[line_start..offset].chars().count();
         Location { path: self.path.clone(), line, column }
     }
@@ -191,6 +196,21 @@ mod tests {
 
     fn src() -> Source {
         Source::new(Path::new("r.yaml"), FILE.to_string())
+    }
+
+    /// Every offset's line and column are those counted from the top of the
+    /// text, characters not bytes, the offset past the end included.
+    #[test]
+    fn an_offset_is_at_the_line_and_column_counted_from_the_top() {
+        let text = "rules:\n  - id: ngày\n\n    pattern: 'é'\nend";
+        let s = Source::new(Path::new("t.yaml"), text.to_string());
+        for offset in (0..=text.len() + 2).filter(|&o| o > text.len() || text.is_char_boundary(o)) {
+            let before = &text[..offset.min(text.len())];
+            let line = 1 + before.matches('\n').count();
+            let column = 1 + before.rsplit('\n').next().map_or(0, |l| l.chars().count());
+            let at = s.at(offset);
+            assert_eq!((at.line, at.column), (line, column), "offset {offset}");
+        }
     }
 
     #[test]
