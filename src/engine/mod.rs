@@ -859,6 +859,29 @@ mod tests {
         }
     }
 
+    /// The scanner searches a looser pattern (see `rules::widen`): "trướng"
+    /// is "trưởng" to it, so it reports a start where the rule has no match.
+    /// The engine must go on to the next start, not stop there.
+    #[test]
+    fn a_start_where_the_rule_has_no_match_is_passed_over() {
+        let rules = r#"
+kind: envoy
+lexicons:
+  role:
+    foreign minister: [Ngoại trưởng]
+rules:
+  - id: envoy.vi.title
+    pattern: '(?P<role>Ngoại trưởng)\s+(?P<name>\p{Lu}\p{Ll}+)'
+"#;
+        let set = RuleSet::from_sources(vec![("envoys.yaml".into(), rules.to_string())]).expect("the test rules load");
+        let article = Article::from_text("a", "Ngoại trướng Lavrov gặp Ngoại trưởng Bayramov.".to_string());
+        let (kept, drops) = outcome(&set, &article, Search::Scan);
+        let (plain_kept, plain_drops) = outcome(&set, &article, Search::RuleByRule);
+        assert_eq!((kept, drops.0), (plain_kept, plain_drops.0));
+        let names: Vec<String> = set.extract(&article).facts.iter().map(|f| f.key.value.to_string()).collect();
+        assert_eq!(names, ["Bayramov"]);
+    }
+
     use proptest::prelude::*;
 
     proptest! {
