@@ -195,8 +195,9 @@ impl Scanner {
                 .map_err(|e| e.to_string())
         };
         // The reverse automaton first, from the whole patterns; then the
-        // patterns are taken apart for the forward ones, without copies of
-        // their syntax trees (as large as the rest of the load's work).
+        // patterns are taken apart for the forward ones, without copying
+        // their syntax trees: copies took nearly as long as building the
+        // forward automata.
         let reverse = build(&patterns.iter().collect::<Vec<_>>(), true)?;
         let count = patterns.len();
         let mut patterns: Vec<Option<Hir>> = patterns.into_iter().map(Some).collect();
