@@ -34,6 +34,9 @@ pub enum Language {
 }
 
 impl Language {
+    /// Every language, in order.
+    pub const ALL: [Language; 2] = [Language::En, Language::Vi];
+
     /// The ISO 639-1 code.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -181,7 +181,7 @@ pub(crate) fn scan_matches(set: &RuleSet, article: &Article) -> Option<usize> {
     let scanner = set.scanner.get()?;
     let mut scratch = scanner.scratch();
     scanner.scan(&article.text, Some(article.language), &mut scratch).ok()?;
-    Some(scratch.pattern_ends.len() + scratch.alias_ends.len())
+    Some(scratch.matches.len() + scratch.alias_ends.len())
 }
 
 fn applies(rule: &Rule, article: &Article) -> bool {
@@ -193,28 +193,18 @@ fn applies(rule: &Rule, article: &Article) -> bool {
 fn scanned_candidates<'s>(
     set: &'s RuleSet,
     scanner: &Scanner,
-    scratch: &mut Scratch,
+    scratch: &Scratch,
     text: &str,
     article: &Article,
     observer: &mut impl Observer,
     out: &mut Vec<Candidate<'s>>,
 ) {
-    // Walking back from an end reads the match again; a pattern whose
-    // matches cover most of the text is cheaper to search forward once.
-    let budget = 4 * text.len() + 1024;
-    let ends = std::mem::take(&mut scratch.pattern_ends);
-    for group in ends.chunk_by(|a, b| a.0 == b.0) {
-        let pattern = group[0].0;
-        let ri = set.pattern_rules[pattern];
-        if !applies(&set.rules[ri], article) {
-            continue;
+    for group in scratch.matches.chunk_by(|a, b| a.0 == b.0) {
+        let ri = set.pattern_rules[group[0].0];
+        if applies(&set.rules[ri], article) {
+            pattern_candidates(set, ri, text, article, Some(group), observer, out);
         }
-        let starts =
-            matches!(scanner.starts(text, pattern, group.iter().map(|&(_, end)| end), budget, scratch), Ok(true));
-        let starts = starts.then_some(scratch.starts.as_slice());
-        pattern_candidates(set, ri, text, article, starts, observer, out);
     }
-    scratch.pattern_ends = ends;
     for &(end, alias) in &scratch.alias_ends {
         alias_candidate(set, text, article, alias, scanner.alias_len(alias), end, observer, out);
     }
@@ -275,16 +265,17 @@ fn alias_candidate<'s>(
 ///
 /// `starts`, when given, holds every offset where a match of the rule
 /// starts, and maybe others (the scanner searches a looser pattern), each
-/// with the furthest end of a match from it: the search from an offset then
-/// tries each such start at or after it in turn, and the first that has a
-/// match has exactly the match a search from the offset would find, read no
-/// further than that end.
+/// with the furthest end of a match from it, as the scanner reports them:
+/// (pattern, start, furthest end), sorted by start. The search from an
+/// offset then tries each such start at or after it in turn, and the first
+/// that has a match has exactly the match a search from the offset would
+/// find, read no further than that end.
 fn pattern_candidates<'s>(
     set: &'s RuleSet,
     ri: usize,
     text: &str,
     article: &Article,
-    starts: Option<&[(usize, usize)]>,
+    starts: Option<&[(usize, usize, usize)]>,
     observer: &mut impl Observer,
     out: &mut Vec<Candidate<'s>>,
 ) {
@@ -299,12 +290,12 @@ fn pattern_candidates<'s>(
         // at the first start from `at` on: ask for it there, anchored.
         let input = match starts {
             Some(starts) => {
-                next += starts[next..].partition_point(|&(s, _)| s < at);
+                next += starts[next..].partition_point(|&(_, s, _)| s < at);
                 match starts.get(next) {
                     // The search reads only up to the furthest end of a
                     // match from `s`: short enough for the bounded
                     // backtracker, with no forward DFA pass to find the end.
-                    Some(&(s, e)) => Input::new(text).range(s..e).anchored(Anchored::Yes),
+                    Some(&(_, s, e)) => Input::new(text).range(s..e).anchored(Anchored::Yes),
                     None => break,
                 }
             }
@@ -314,7 +305,7 @@ fn pattern_candidates<'s>(
         let Some(m) = captures.get_match() else {
             match starts.and_then(|starts| starts.get(next)) {
                 // No match here after all: try the next start.
-                Some(&(s, _)) => {
+                Some(&(_, s, _)) => {
                     at = next_char(text, s);
                     continue;
                 }

@@ -725,17 +725,9 @@ fn scanner(
     };
     let patterns: Vec<regex_syntax::hir::Hir> =
         scanned.into_iter().collect::<Result<_, _>>().map_err(|(ri, message)| vec![error(Some(ri), message)])?;
-    // One forward automaton per kind and language: the partial matches of
-    // different kinds run through the same text independently, and one
-    // automaton for all would build a state for each combination of them.
-    // So, less strongly, do those of two languages' rules (the English and
-    // Vietnamese date rules took 7 MB a thread in one automaton, 4 MB
-    // apart); and a text is walked only by the automata of its language and
-    // of all.
-    let groups: Vec<(usize, Option<Language>)> =
-        set.pattern_rules.iter().map(|&ri| (set.rules[ri].kind as usize, set.rules[ri].language)).collect();
+    let languages: Vec<Option<Language>> = set.pattern_rules.iter().map(|&ri| set.rules[ri].language).collect();
     let aliases: Vec<&str> = set.alias_texts.iter().map(String::as_str).collect();
-    Scanner::new(patterns, &groups, &aliases).map_err(|message| vec![error(None, message)])
+    Scanner::new(patterns, &languages, &aliases).map_err(|message| vec![error(None, message)])
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.

@@ -1,60 +1,54 @@
-//! The one pass over a text: where each pattern and gazetteer alias of a rule
-//! set matches.
+//! The one pass over a text: where each match of each pattern and gazetteer
+//! alias of a rule set starts and ends.
 //!
-//! Decision: the `pattern` rules of each group (in a rule set, a kind and a
-//! language) go into one lazy DFA that reports *all* matches (each pattern,
-//! at each offset where one of its matches ends), and the gazetteers'
-//! aliases into one Aho-Corasick automaton. The DFAs of the text's language
-//! and of all languages walk the text together, each stepped over a byte in
-//! turn (see [`walk`]), and the aliases' automaton walks it once more, so a
-//! scan costs the same whatever the number of rules. A pattern that never
-//! ends anywhere costs nothing more; for one that does, a reverse lazy DFA
-//! (anchored per pattern) walks back from each such end over the match only,
-//! which gives every offset where a match of that pattern starts, and how
-//! far the furthest match from each start reaches. The engine then asks the
-//! rule's own regex for its captures at exactly those starts, reading no
-//! further than that reach. An alias is a literal, so its start is its end
-//! minus its length.
+//! Decision: the `pattern` rules that apply to texts of a language (its own
+//! and those for all languages) go into one lazy DFA with all-matches
+//! semantics, and that DFA is walked *anchored* from each character of the
+//! text: the walk from offset `s` reports every pattern, at every offset
+//! where one of its matches from `s` ends, and stops where no pattern can go
+//! on, which for most offsets is the first or second byte (no pattern starts
+//! with that character). So the scan gives each match's start and ends
+//! directly; the engine asks the rule's own regex for its captures at those
+//! starts, reading no further than the furthest end. The gazetteers'
+//! aliases go into one Aho-Corasick automaton, walked once; an alias is a
+//! literal, so its start is its end minus its length.
 //!
-//! Why one DFA per group and not one for all: a DFA state is the set of
-//! partial matches alive at a byte, and the partial matches of different
-//! kinds (a count, a name, a month) are alive at once and independently, so
-//! one automaton for all builds a state for each combination of them. Split
-//! by kind, the states add up instead of multiplying: over the scale corpus
-//! the forward states take half the memory, and the smaller automata walk
-//! faster than the one they replace. The same holds, less strongly, between
-//! the rules of two languages. The aliases, literals that thousands of
-//! texts contain, are cheaper still in Aho-Corasick, which needs no cache.
-//! Stepped with the groups' DFAs, the aliases would make the scan a third
-//! faster, but as an Aho-Corasick DFA they take 22 MB more and 30 ms more to
-//! load, and as a trie in a lazy DFA of their own about 16 MB more per
-//! thread: the states of an automaton of a thousand names are many.
+//! Why anchored walks and not one unanchored pass: a DFA state is the set of
+//! partial matches alive at a byte. Unanchored, those are the partial
+//! matches started at every offset before it, and the states are their
+//! combinations: over the scale corpus the unanchored DFAs took 12 MB a
+//! thread, even split ten ways by kind and language to keep the
+//! combinations apart, and finding where their matches start took a reverse
+//! DFA of 6 MB more and a walk back over every match. From one offset, the
+//! partial matches alive are those of one stretch of text: the two anchored
+//! DFAs take 8.5 MB a thread, and the starts come for free. The walks cost
+//! about three DFA steps per byte of text, against one per DFA and byte
+//! unanchored (six or seven DFAs a text), plus the walks back.
 //!
 //! The scanner matches what its patterns match, exactly; the rule set gives
-//! it looser copies of the rules' patterns (see [`widen`]), so the ends and
-//! starts it finds are those of the rules' matches and maybe a few more,
-//! where the rule's regex then finds no match. The forward DFAs are built
-//! without each pattern's optional lead ([`widen::ends_only`]), which
-//! changes no end and spares them a partial match of it at every byte.
+//! it looser copies of the rules' patterns (see [`widen`]), so the starts it
+//! reports are those of the rules' matches and maybe a few more, where the
+//! rule's regex then finds no match.
 //!
 //! This replaces "one `RegexSet` pass, then each firing rule's regex again over
-//! the whole text" (one pass per firing rule): the text is read a fixed
-//! number of times, whatever the number of rules, and the other work is
-//! proportional to the matches.
+//! the whole text" (one pass per firing rule): the work is the same whatever
+//! the number of rules, apart from the matches.
 //!
 //! The automata are built lazily while texts are scanned; their caches (and
 //! the buffers of a scan) live in a pool, one per thread that uses the set.
 //!
-//! Limit: the states of a forward DFA are the combinations of partial
-//! matches the text brings about at once, and their number grows with the
-//! rules faster than the rules do. While they fit in the cache ([`CACHE_CAPACITY`]
-//! per DFA and thread) a scan costs one DFA step per byte; when a rule set needs more,
-//! the cache would be cleared and rebuilt over and over, far slower than
-//! searching rule by rule. So the DFA gives up when its cache has been
-//! cleared a few times and it builds a state every few bytes; the scan then
-//! fails, this thread's scratch remembers it, and the engine searches each
-//! rule on its own from then on (the plain algorithm the scan replaces,
-//! with the same results).
+//! Limits. A pattern that can run on from almost any character (one that
+//! starts with `[^\n]+`) would make each walk run to the end of its line,
+//! and a scan cost the square of a line's length: a scan that takes more
+//! than [`WALK_BUDGET`] steps per byte stops, and that text is searched rule
+//! by rule. And the states of a DFA grow with the rules: while they fit in
+//! the cache ([`CACHE_CAPACITY`] per DFA and thread) a step is a table
+//! lookup; when a rule set needs more, the cache would be cleared and
+//! rebuilt over and over, far slower than searching rule by rule. So the DFA
+//! gives up when its cache has been cleared a few times and it builds a
+//! state every few bytes; the scan then fails, this thread's scratch
+//! remembers it, and the engine searches each rule on its own from then on
+//! (the plain algorithm the scan replaces, with the same results).
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
@@ -62,7 +56,8 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
-use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_automata::util::start;
+use regex_automata::{Anchored, MatchKind};
 use regex_syntax::hir::Hir;
 
 use super::widen;
@@ -70,7 +65,7 @@ use crate::article::Language;
 
 /// Lazy DFA cache size: states are built as texts need them, so this bounds
 /// memory per DFA and thread without costing it up front. The bundled rules'
-/// automata reach about 18 MB of states per thread over the scale corpus,
+/// automata reach about 8.5 MB of states per thread over the scale corpus,
 /// most of it within the first 10 MB; the benches' set ten times larger
 /// needs several times that, and with smaller caches it gave up and searched
 /// rule by rule at a fraction of the speed. Memory is cheaper than that
@@ -83,28 +78,22 @@ const GIVE_UP_CLEARS: usize = 3;
 /// ... and that reads fewer bytes than this per state it builds.
 const GIVE_UP_BYTES_PER_STATE: usize = 10;
 
-/// Largest heap an automaton of the scanner may take while it compiles. The
-/// reverse automaton holds every pattern of the set: the benches' set ten
-/// times the bundled one needs more than 64 MB there (the bundled set about
-/// 8 MB), and a rule set should not fail to load for its size alone.
+/// Largest heap an automaton of the scanner may take while it compiles: an
+/// automaton holds the patterns of a whole language, and the benches' set
+/// ten times the bundled one needs more than 64 MB there. A rule set should
+/// not fail to load for its size alone.
 const NFA_SIZE_LIMIT: usize = 512 << 20;
 
-/// A group of patterns: a key, and the language of the texts they apply to
-/// (`None`: all).
-pub(crate) type Group = (usize, Option<Language>);
+/// Most DFA steps a scan may take per byte of text before it stops (the
+/// bundled rules take about three).
+const WALK_BUDGET: usize = 64;
 
 type MakeScratch = Box<dyn Fn() -> Scratch + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
 
-/// The compiled one-pass automata of a rule set.
+/// The compiled automata of a rule set.
 pub(crate) struct Scanner {
-    /// One DFA per group of patterns, "all matches" semantics...
-    forward: Vec<DFA>,
-    /// ... the set-wide index of each one's patterns...
-    forward_patterns: Vec<Vec<usize>>,
-    /// ... and the language of the texts it walks (`None`: all).
-    forward_language: Vec<Option<Language>>,
-    /// The patterns reversed, anchored per pattern.
-    reverse: DFA,
+    /// One anchored DFA per language, "all matches" semantics.
+    lanes: Vec<Lane>,
     /// The aliases, all matches.
     gazetteer: AhoCorasick,
     patterns: usize,
@@ -113,11 +102,19 @@ pub(crate) struct Scanner {
     pool: Pool<Scratch, MakeScratch>,
 }
 
+/// The patterns for texts of one language, and their DFA.
+struct Lane {
+    language: Language,
+    dfa: DFA,
+    /// The set-wide index of each of the DFA's patterns.
+    patterns: Vec<usize>,
+}
+
 impl std::fmt::Debug for Scanner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Scanner")
             .field("patterns", &self.patterns)
-            .field("groups", &self.forward.len())
+            .field("languages", &self.lanes.iter().map(|l| l.language).collect::<Vec<_>>())
             .field("aliases", &self.alias_lens.len())
             .finish()
     }
@@ -126,17 +123,19 @@ impl std::fmt::Debug for Scanner {
 /// Per-thread state of a scan: DFA caches and reusable buffers.
 #[derive(Debug)]
 pub(crate) struct Scratch {
-    /// One cache per forward DFA.
-    forward: Vec<Cache>,
-    reverse: Cache,
-    /// Pattern matches found by the forward pass: (pattern, end), sorted.
-    pub pattern_ends: Vec<(usize, usize)>,
-    /// Alias matches found by the forward pass: (end, alias), sorted.
+    /// One cache per lane...
+    caches: Vec<Cache>,
+    /// ... and its start states, by the byte before the start (the last
+    /// for the start of the text), with the cache's clear count they are
+    /// valid for: a cleared cache forgets its states.
+    starts: Vec<Option<(usize, Box<[LazyStateID; 257]>)>>,
+    /// Pattern matches: (pattern, start, furthest end), sorted, one for each
+    /// pattern and start. Every match of that pattern from that start, the
+    /// leftmost-first one included, ends there or before.
+    pub matches: Vec<(usize, usize, usize)>,
+    /// Alias matches: (end, alias), sorted.
     pub alias_ends: Vec<(usize, usize)>,
-    /// Starts of one pattern's matches, sorted and unique, each with the
-    /// furthest end of a match from it: (start, furthest end).
-    pub starts: Vec<(usize, usize)>,
-    /// Set once a forward DFA gave up on this thread: scans fail at once.
+    /// Set once a DFA gave up on this thread: scans fail at once.
     gave_up: bool,
 }
 
@@ -144,93 +143,96 @@ pub(crate) struct Scratch {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct ScanFailed;
 
-impl From<regex_automata::MatchError> for ScanFailed {
-    fn from(_: regex_automata::MatchError) -> ScanFailed {
-        ScanFailed
+/// Why a scan stopped.
+enum Stop {
+    /// A DFA gave up (or could not search at all): for good, on this thread.
+    GaveUp,
+    /// The walks took more than [`WALK_BUDGET`] steps a byte: this text only.
+    OverBudget,
+}
+
+impl From<regex_automata::MatchError> for Stop {
+    fn from(_: regex_automata::MatchError) -> Stop {
+        Stop::GaveUp
     }
 }
 
-impl From<regex_automata::hybrid::CacheError> for ScanFailed {
-    fn from(_: regex_automata::hybrid::CacheError) -> ScanFailed {
-        ScanFailed
+impl From<regex_automata::hybrid::CacheError> for Stop {
+    fn from(_: regex_automata::hybrid::CacheError) -> Stop {
+        Stop::GaveUp
+    }
+}
+
+impl From<regex_automata::hybrid::StartError> for Stop {
+    fn from(_: regex_automata::hybrid::StartError) -> Stop {
+        Stop::GaveUp
     }
 }
 
 impl Scanner {
-    /// Compiles the patterns (parsed), each in the group `groups[i]` names
-    /// (see [`Group`]), and the aliases (literal text).
-    pub(crate) fn new(patterns: Vec<Hir>, groups: &[Group], aliases: &[&str]) -> Result<Scanner, String> {
+    /// Compiles the patterns (parsed), `languages[i]` being the language of
+    /// the texts pattern `i` applies to (`None`: all), and the aliases
+    /// (literal text).
+    pub(crate) fn new(patterns: Vec<Hir>, languages: &[Option<Language>], aliases: &[&str]) -> Result<Scanner, String> {
+        Scanner::with_cache(patterns, languages, aliases, CACHE_CAPACITY, Some(GIVE_UP_CLEARS))
+    }
+
+    /// [`Scanner::new`] with DFA caches of `capacity` bytes that give up
+    /// after `give_up` clears (never if `None`).
+    fn with_cache(
+        patterns: Vec<Hir>,
+        languages: &[Option<Language>],
+        aliases: &[&str],
+        capacity: usize,
+        give_up: Option<usize>,
+    ) -> Result<Scanner, String> {
         let gazetteer = AhoCorasick::builder()
             .match_kind(aho_corasick::MatchKind::Standard)
             .build(aliases)
             .map_err(|e| e.to_string())?;
-        let mut members: Vec<(Group, Vec<usize>)> = Vec::new();
-        for (i, &g) in groups.iter().enumerate().take(patterns.len()) {
-            match members.iter_mut().find(|(k, _)| *k == g) {
-                Some((_, m)) => m.push(i),
-                None => members.push((g, vec![i])),
-            }
-        }
-        let build = |pats: &[&Hir], reverse: bool| {
-            let nfa = thompson::Compiler::new()
-                .configure(
-                    thompson::Config::new()
-                        .which_captures(WhichCaptures::None)
-                        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
-                        .reverse(reverse),
-                )
-                .build_many_from_hir(pats)
-                .map_err(|e| e.to_string())?;
-            DFA::builder()
-                .configure(
-                    DFA::config()
-                        .match_kind(MatchKind::All)
-                        .cache_capacity(CACHE_CAPACITY)
-                        .skip_cache_capacity_check(true)
-                        .minimum_cache_clear_count(Some(GIVE_UP_CLEARS))
-                        .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE))
-                        .starts_for_each_pattern(reverse),
-                )
-                .build_from_nfa(nfa)
-                .map_err(|e| e.to_string())
-        };
-        // The reverse automaton first, from the whole patterns; then the
-        // patterns are taken apart for the forward ones, without copying
-        // their syntax trees: copies took nearly as long as building the
-        // forward automata.
-        let reverse = build(&patterns.iter().collect::<Vec<_>>(), true)?;
-        let count = patterns.len();
-        let mut patterns: Vec<Option<Hir>> = patterns.into_iter().map(Some).collect();
-        let members: Vec<(Vec<Hir>, Vec<usize>)> = members
-            .into_iter()
-            .map(|(_, ids)| (ids.iter().filter_map(|&i| patterns[i].take()).map(widen::ends_only).collect(), ids))
-            .collect();
-        let forward = members
+        let lanes = Language::ALL
             .into_par_iter()
-            .map(|(ends, ids)| {
-                let dfa = build(&ends.iter().collect::<Vec<_>>(), false);
-                ends.into_iter().for_each(widen::dismantle);
-                dfa.map(|dfa| (dfa, ids))
+            .map(|language| {
+                let ids: Vec<usize> = (0..patterns.len())
+                    .filter(|&i| languages.get(i).copied().flatten().is_none_or(|l| l == language))
+                    .collect();
+                let hirs: Vec<&Hir> = ids.iter().map(|&i| &patterns[i]).collect();
+                let nfa = thompson::Compiler::new()
+                    .configure(
+                        thompson::Config::new()
+                            .which_captures(WhichCaptures::None)
+                            .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+                    )
+                    .build_many_from_hir(&hirs)
+                    .map_err(|e| e.to_string())?;
+                let dfa = DFA::builder()
+                    .configure(
+                        DFA::config()
+                            .match_kind(MatchKind::All)
+                            .cache_capacity(capacity)
+                            .skip_cache_capacity_check(true)
+                            .minimum_cache_clear_count(give_up)
+                            .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE)),
+                    )
+                    .build_from_nfa(nfa)
+                    .map_err(|e| e.to_string())?;
+                Ok(Lane { language, dfa, patterns: ids })
             })
-            .collect::<Result<Vec<_>, String>>()?;
-        let (forward, forward_patterns): (Vec<DFA>, Vec<Vec<usize>>) = forward.into_iter().unzip();
-        let forward_language = forward_patterns.iter().map(|ids| ids.first().and_then(|&i| groups[i].1)).collect();
+            .collect::<Result<Vec<Lane>, String>>()?;
+        let count = patterns.len();
+        patterns.into_iter().for_each(widen::dismantle);
         let make: MakeScratch = {
-            let (f, r): (Vec<DFA>, DFA) = (forward.clone(), reverse.clone());
+            let dfas: Vec<DFA> = lanes.iter().map(|lane| lane.dfa.clone()).collect();
             Box::new(move || Scratch {
-                forward: f.iter().map(DFA::create_cache).collect(),
-                reverse: r.create_cache(),
-                pattern_ends: Vec::new(),
+                caches: dfas.iter().map(DFA::create_cache).collect(),
+                starts: vec![None; dfas.len()],
+                matches: Vec::new(),
                 alias_ends: Vec::new(),
-                starts: Vec::new(),
                 gave_up: false,
             })
         };
         Ok(Scanner {
-            forward,
-            forward_patterns,
-            forward_language,
-            reverse,
+            lanes,
             gazetteer,
             patterns: count,
             alias_lens: aliases.iter().map(|a| a.len()).collect(),
@@ -248,254 +250,185 @@ impl Scanner {
         self.alias_lens[alias]
     }
 
-    /// Walks `text` once and fills `scratch.pattern_ends` (sorted by pattern,
-    /// then end) and `scratch.alias_ends` (sorted by end, then alias: the
-    /// order an Aho-Corasick overlapping search reports them in).
-    ///
-    /// Only the patterns for texts of `language` and for all texts are
-    /// searched (all of them when `language` is `None`).
+    /// Fills `scratch.matches` and `scratch.alias_ends` for `text`, with the
+    /// patterns for texts of `language` and of all languages (all patterns
+    /// when `language` is `None`).
     pub(crate) fn scan(&self, text: &str, language: Option<Language>, scratch: &mut Scratch) -> Result<(), ScanFailed> {
         if scratch.gave_up {
             return Err(ScanFailed);
         }
-        let scanned = self.scan_forward(text, language, scratch);
-        scratch.gave_up = scanned.is_err();
-        scanned
-    }
-
-    fn scan_forward(&self, text: &str, language: Option<Language>, scratch: &mut Scratch) -> Result<(), ScanFailed> {
-        scratch.pattern_ends.clear();
+        scratch.matches.clear();
         scratch.alias_ends.clear();
         let hay = text.as_bytes();
-        // The DFAs that apply walk the text together, a few at a time (see
-        // `walk`).
-        let applies = |g: &usize| language.is_none() || self.forward_language[*g].is_none_or(|l| Some(l) == language);
-        let mut together = [0; WALK_TOGETHER];
-        let mut n = 0;
-        for g in (0..self.forward.len()).filter(applies) {
-            together[n] = g;
-            n += 1;
-            if n == WALK_TOGETHER {
-                self.walk_groups(&together, hay, scratch)?;
-                n = 0;
+        for (li, lane) in self.lanes.iter().enumerate() {
+            if language.is_none_or(|l| l == lane.language) {
+                if let Err(stop) = self.walk_lane(li, hay, scratch) {
+                    scratch.gave_up = matches!(stop, Stop::GaveUp);
+                    return Err(ScanFailed);
+                }
             }
-        }
-        if n > 0 {
-            self.walk_groups(&together[..n], hay, scratch)?;
         }
         for m in self.gazetteer.find_overlapping_iter(hay) {
             scratch.alias_ends.push((m.end(), m.pattern().as_usize()));
         }
-        scratch.pattern_ends.sort_unstable();
+        // One entry per pattern and start, with its furthest end: sorted by
+        // pattern and start, and for one start furthest end first. (A
+        // pattern for all languages is found once by each lane when
+        // `language` is `None`.)
+        scratch.matches.sort_unstable_by_key(|&(pattern, start, end)| (pattern, start, std::cmp::Reverse(end)));
+        scratch.matches.dedup_by_key(|&mut (pattern, start, _)| (pattern, start));
         scratch.alias_ends.sort_unstable();
         Ok(())
     }
 
-    /// Walks `hay` with the forward DFAs of `groups` (1 to [`WALK_TOGETHER`]
-    /// distinct ones) together, adding their matches to `scratch`.
-    fn walk_groups(&self, groups: &[usize], hay: &[u8], scratch: &mut Scratch) -> Result<(), ScanFailed> {
-        match *groups {
-            [a] => self.walk_n([a], hay, scratch),
-            [a, b] => self.walk_n([a, b], hay, scratch),
-            [a, b, c] => self.walk_n([a, b, c], hay, scratch),
-            [a, b, c, d] => self.walk_n([a, b, c, d], hay, scratch),
-            _ => Err(ScanFailed),
-        }
-    }
-
-    fn walk_n<const N: usize>(&self, groups: [usize; N], hay: &[u8], scratch: &mut Scratch) -> Result<(), ScanFailed> {
-        // `groups` are in increasing order: their caches, in the same order.
-        let caches: Vec<&mut Cache> =
-            scratch.forward.iter_mut().enumerate().filter(|(g, _)| groups.contains(g)).map(|(_, c)| c).collect();
-        let caches: [&mut Cache; N] = caches.try_into().map_err(|_| ScanFailed)?;
-        let ends = &mut scratch.pattern_ends;
-        let mut found =
-            |k: usize, pattern: usize, end: usize| ends.push((self.forward_patterns[groups[k]][pattern], end));
-        walk(groups.map(|g| &self.forward[g]), caches, hay, &mut found)
-    }
-
-    /// Fills `scratch.starts` with every offset at which a match of `pattern`
-    /// starts, given `ends`, the offsets where its matches end (from
-    /// [`Scanner::scan`]), each with the furthest end of a match from it:
-    /// every match from that start, the leftmost-first one included, ends
-    /// there or before, so the rule's regex need read no further.
-    ///
-    /// Returns `Ok(false)` without finishing when walking back would read
-    /// more than `budget` bytes: a pattern that matches almost everywhere
-    /// (`[^\n]+`) is then cheaper to search forward, once.
-    pub(crate) fn starts(
-        &self,
-        text: &str,
-        pattern: usize,
-        ends: impl Iterator<Item = usize>,
-        budget: usize,
-        scratch: &mut Scratch,
-    ) -> Result<bool, ScanFailed> {
-        scratch.starts.clear();
-        let (dfa, cache) = (&self.reverse, &mut scratch.reverse);
-        let hay = text.as_bytes();
-        let pid = PatternID::new(pattern).map_err(|_| ScanFailed)?;
-        let mut spent = 0;
-        for end in ends {
-            let input = Input::new(hay).range(..end).anchored(Anchored::Pattern(pid));
-            let mut sid = dfa.start_state_reverse(cache, &input)?;
-            let mut at = end;
-            let mut dead = false;
-            cache.search_start(end);
-            while at > 0 {
-                at -= 1;
-                cache.search_update(at);
-                sid = dfa.next_state(cache, sid, hay[at])?;
-                if sid.is_tagged() {
-                    if sid.is_match() {
-                        scratch.starts.push((at + 1, end));
-                    } else if sid.is_dead() {
-                        dead = true;
-                        break;
-                    } else if sid.is_quit() {
-                        return Err(ScanFailed);
-                    }
-                }
+    /// Walks lane `li`'s DFA from every character of `hay`.
+    fn walk_lane(&self, li: usize, hay: &[u8], scratch: &mut Scratch) -> Result<(), Stop> {
+        let lane = &self.lanes[li];
+        let (dfa, cache, saved) = (&lane.dfa, &mut scratch.caches[li], &mut scratch.starts[li]);
+        let budget = WALK_BUDGET * hay.len() + 1024;
+        let mut steps = 0;
+        let mut starts = *start_states(dfa, cache, saved)?;
+        for s in 0..hay.len() {
+            // A match starts on a character, not inside one.
+            if hay[s] & 0xC0 == 0x80 {
+                continue;
             }
-            if !dead {
-                sid = dfa.next_eoi_state(cache, sid)?;
-                if sid.is_match() {
-                    scratch.starts.push((0, end));
-                }
+            let sid = if s == 0 { starts[256] } else { starts[usize::from(hay[s - 1])] };
+            // Most walks end at their first byte: no pattern starts with it.
+            if !sid.is_tagged() && dfa.next_state_untagged(cache, sid, hay[s]).is_dead() {
+                steps += 1;
+                continue;
             }
-            cache.search_finish(at);
-            spent += end - at;
-            if spent > budget {
-                return Ok(false);
+            let clears = cache.clear_count();
+            steps += walk_from(dfa, cache, hay, s, sid, &mut |pattern, end| {
+                scratch.matches.push((lane.patterns[pattern], s, end));
+            })?;
+            if steps > budget {
+                return Err(Stop::OverBudget);
+            }
+            if cache.clear_count() != clears {
+                starts = *start_states(dfa, cache, saved)?;
             }
         }
-        // One entry per start, with its furthest end: sorted by start and,
-        // for one start, furthest end first.
-        scratch.starts.sort_unstable_by_key(|&(start, end)| (start, std::cmp::Reverse(end)));
-        scratch.starts.dedup_by_key(|&mut (start, _)| start);
-        Ok(true)
+        Ok(())
     }
 }
 
-/// How many forward DFAs [`walk`] steps together at most: those of one
-/// language's texts take two walks.
-const WALK_TOGETHER: usize = 4;
-
-/// Walks `hay` once through `N` forward DFAs side by side, calling
-/// `found(dfa, pattern, end)` for each match of one of their patterns
-/// (pattern numbered within its DFA).
-///
-/// Why side by side: a DFA step is two dependent loads (the byte's class,
-/// then the transition), so one DFA walking a text waits on memory at every
-/// byte; the steps of different DFAs do not depend on each other, and the
-/// processor overlaps them. Stepping each group's DFA over a byte in turn
-/// costs far less than walking the text once per group.
-fn walk<const N: usize>(
-    dfas: [&DFA; N],
-    caches: [&mut Cache; N],
-    hay: &[u8],
-    found: &mut impl FnMut(usize, usize, usize),
-) -> Result<(), ScanFailed> {
-    let mut sids = [LazyStateID::default(); N];
-    for k in 0..N {
-        sids[k] = dfas[k].start_state_forward(caches[k], &Input::new(hay))?;
-        // Progress marks let each DFA measure how many bytes it reads per
-        // state it builds, to give up when that is too few.
-        caches[k].search_start(0);
-    }
-    let report = |k: usize, cache: &Cache, sid, at: usize, found: &mut dyn FnMut(usize, usize, usize)| {
-        for i in 0..dfas[k].match_len(cache, sid) {
-            found(k, dfas[k].match_pattern(cache, sid, i).as_usize(), at);
-        }
-    };
-    // The loop of `hybrid::search::find_overlapping_fwd` for each DFA, with
-    // a fast inner loop while every DFA stays in untagged states (no match,
-    // nothing to compute): most bytes of news text take only that loop. A
-    // match state means a match ended just before the byte that led to it
-    // (DFA matches are delayed by one byte).
-    let mut at = 0;
-    while at < hay.len() {
-        if sids.iter().all(|sid| !sid.is_tagged()) {
-            while at < hay.len() {
-                let mut next = sids;
-                let mut tagged = false;
-                for k in 0..N {
-                    next[k] = dfas[k].next_state_untagged(caches[k], sids[k], hay[at]);
-                    tagged |= next[k].is_tagged();
-                }
-                if tagged {
-                    break;
-                }
-                sids = next;
-                at += 1;
+/// The anchored start states of `dfa` by the byte before the start (index
+/// 256: the start of the text), from `saved` while `cache` has not been
+/// cleared since they were computed.
+fn start_states<'a>(
+    dfa: &DFA,
+    cache: &mut Cache,
+    saved: &'a mut Option<(usize, Box<[LazyStateID; 257]>)>,
+) -> Result<&'a [LazyStateID; 257], Stop> {
+    if saved.as_ref().is_none_or(|(clears, _)| *clears != cache.clear_count()) {
+        // Computing a start state may build it, and a build may clear the
+        // cache: compute them all again until none was lost.
+        loop {
+            let clears = cache.clear_count();
+            let mut states = Box::new([LazyStateID::default(); 257]);
+            for (b, state) in states.iter_mut().enumerate() {
+                let look_behind = u8::try_from(b).ok();
+                *state =
+                    dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes).look_behind(look_behind))?;
             }
-            if at == hay.len() {
+            if clears == cache.clear_count() {
+                *saved = Some((clears, states));
                 break;
             }
         }
-        // At least one DFA needs more than a table lookup for this byte.
-        for k in 0..N {
-            if sids[k].is_dead() {
-                // No match can end from here on: a pattern anchored at the
-                // start of the text (`\A`) that did not match there.
+    }
+    saved.as_ref().map(|(_, states)| &**states).ok_or(Stop::GaveUp)
+}
+
+/// Walks `dfa` from `sid`, its start state at `hay[s]`, until no pattern can
+/// go on, calling `found(pattern, end)` for each match (pattern numbered
+/// within the DFA). Returns the number of steps taken.
+fn walk_from(
+    dfa: &DFA,
+    cache: &mut Cache,
+    hay: &[u8],
+    s: usize,
+    mut sid: LazyStateID,
+    found: &mut impl FnMut(usize, usize),
+) -> Result<usize, Stop> {
+    let mut report = |cache: &Cache, sid: LazyStateID, end: usize| {
+        for i in 0..dfa.match_len(cache, sid) {
+            found(dfa.match_pattern(cache, sid, i).as_usize(), end);
+        }
+    };
+    // Progress marks let the DFA measure how many bytes it reads per state
+    // it builds, to give up when that is too few.
+    cache.search_start(s);
+    let mut at = s;
+    while at < hay.len() {
+        if !sid.is_tagged() {
+            let next = dfa.next_state_untagged(cache, sid, hay[at]);
+            if !next.is_tagged() {
+                sid = next;
+                at += 1;
                 continue;
             }
-            if !sids[k].is_tagged() {
-                let next = dfas[k].next_state_untagged(caches[k], sids[k], hay[at]);
-                if !next.is_tagged() {
-                    sids[k] = next;
-                    continue;
-                }
-            }
-            caches[k].search_update(at);
-            sids[k] = dfas[k].next_state(caches[k], sids[k], hay[at])?;
-            if sids[k].is_match() {
-                report(k, caches[k], sids[k], at, found);
-            } else if sids[k].is_quit() {
+        }
+        // A state to build, or one that is not a plain table lookup.
+        cache.search_update(at);
+        sid = dfa.next_state(cache, sid, hay[at])?;
+        at += 1;
+        if sid.is_tagged() {
+            if sid.is_match() {
+                // DFA matches are delayed by one byte: this one ended
+                // before the byte that led to it.
+                report(cache, sid, at - 1);
+            } else if sid.is_dead() {
+                cache.search_finish(at);
+                return Ok(at - s);
+            } else if sid.is_quit() {
                 // Cannot happen without quit bytes; stop rather than report
                 // a partial scan.
-                return Err(ScanFailed);
+                return Err(Stop::GaveUp);
             }
         }
-        at += 1;
     }
-    for k in 0..N {
-        if sids[k].is_dead() {
-            continue;
-        }
-        caches[k].search_update(hay.len());
-        sids[k] = dfas[k].next_eoi_state(caches[k], sids[k])?;
-        caches[k].search_finish(hay.len());
-        if sids[k].is_match() {
-            report(k, caches[k], sids[k], hay.len(), found);
-        }
+    sid = dfa.next_eoi_state(cache, sid)?;
+    if sid.is_match() {
+        report(cache, sid, hay.len());
     }
-    Ok(())
+    cache.search_finish(hay.len());
+    Ok(at - s + 1)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use regex_automata::Input;
 
-    /// Every (pattern, end) of `patterns` in `hay`, each pattern searched on
-    /// its own with regex-automata's overlapping search: what the walk of
-    /// all the groups together must report.
-    fn one_by_one(patterns: &[&str], hay: &str) -> Vec<(usize, usize)> {
+    /// Every (pattern, start, furthest end) of `patterns` in `hay`, each
+    /// pattern searched on its own from each character with
+    /// regex-automata's anchored overlapping search: what the scan must
+    /// report.
+    fn one_by_one(patterns: &[&str], hay: &str, applies: impl Fn(usize) -> bool) -> Vec<(usize, usize, usize)> {
         let mut out = Vec::new();
-        for (i, p) in patterns.iter().enumerate() {
+        for (i, p) in patterns.iter().enumerate().filter(|&(i, _)| applies(i)) {
             let dfa = DFA::builder()
                 .configure(DFA::config().match_kind(MatchKind::All))
                 .build(p)
                 .expect("the test pattern compiles");
             let mut cache = dfa.create_cache();
-            let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
-            let input = Input::new(hay);
-            loop {
-                dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).expect("no quit bytes");
-                match state.get_match() {
-                    Some(m) => out.push((i, m.offset())),
-                    None => break,
+            for s in (0..hay.len()).filter(|&s| hay.is_char_boundary(s)) {
+                let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
+                let input = Input::new(hay).range(s..).anchored(Anchored::Yes);
+                let mut furthest = None;
+                loop {
+                    dfa.try_search_overlapping_fwd(&mut cache, &input, &mut state).expect("no quit bytes");
+                    match state.get_match() {
+                        Some(m) => furthest = furthest.max(Some(m.offset())),
+                        None => break,
+                    }
+                }
+                if let Some(end) = furthest {
+                    out.push((i, s, end));
                 }
             }
         }
@@ -507,21 +440,19 @@ mod tests {
         r"\A[0-9]+",
         r"(?:at\s+least\s+)?\d+ (?:killed|dead)",
         r"\p{Lu}\p{Ll}+",
-        r"ngày \d{1,2}/\d{1,2}",
+        r"(?m)^ngày \d{1,2}/\d{1,2}",
         r"(?P<role>(?:Foreign\s+)?Minister\s+)?(?:Lavrov|Bayramov)",
         r"[0-9]{4}",
         r"e\x{301}|é",
     ];
 
     proptest! {
-        /// Seven groups (more than walk together, so two walks, one with a
-        /// DFA that dies after the first bytes, two built without their
-        /// optional leads) find, pattern by pattern, the ends each whole
-        /// pattern's own DFA finds; a scan for one language, those of the
-        /// groups for it and for all languages.
+        /// The scan finds, pattern by pattern, the starts and furthest ends
+        /// each pattern's own anchored search finds; a scan for one
+        /// language, those of the patterns for it and for all languages.
         #[test]
-        fn walking_together_finds_what_each_dfa_finds(parts in prop::collection::vec(prop_oneof![
-            prop::sample::select(vec!["20 killed", "at least", "Foreign Minister", "Lavrov", "ngày 21/10", "2020", "é", "e\u{301}", " ", "Moskva"])
+        fn the_scan_finds_what_each_pattern_finds(parts in prop::collection::vec(prop_oneof![
+            prop::sample::select(vec!["20 killed", "at least", "Foreign Minister", "Lavrov", "ngày 21/10", "\nngày 1/2", "2020", "é", "e\u{301}", " ", "Moskva"])
                 .prop_map(str::to_string),
             any::<String>(),
         ], 0..8)) {
@@ -532,18 +463,48 @@ mod tests {
                 p if p.contains("Lavrov") || p.contains("killed") => Some(Language::En),
                 _ => None,
             };
-            let groups: Vec<(usize, Option<Language>)> = (0..PATTERNS.len()).map(|i| (i, language(i))).collect();
-            let scanner = Scanner::new(hirs, &groups, &[]).expect("the test patterns compile");
+            let languages: Vec<Option<Language>> = (0..PATTERNS.len()).map(language).collect();
+            let scanner = Scanner::new(hirs, &languages, &[]).expect("the test patterns compile");
             let mut scratch = scanner.scratch();
             scanner.scan(&hay, None, &mut scratch).expect("the scan completes");
-            let all = one_by_one(&PATTERNS, &hay);
-            prop_assert_eq!(&scratch.pattern_ends, &all);
-            for lang in [Language::En, Language::Vi] {
+            prop_assert_eq!(&scratch.matches, &one_by_one(&PATTERNS, &hay, |_| true));
+            for lang in Language::ALL {
                 scanner.scan(&hay, Some(lang), &mut scratch).expect("the scan completes");
-                let applies = |&&(i, _): &&(usize, usize)| language(i).is_none_or(|l| l == lang);
-                let expected: Vec<(usize, usize)> = all.iter().filter(applies).copied().collect();
-                prop_assert_eq!(&scratch.pattern_ends, &expected, "{:?}", lang);
+                let expected = one_by_one(&PATTERNS, &hay, |i| language(i).is_none_or(|l| l == lang));
+                prop_assert_eq!(&scratch.matches, &expected, "{:?}", lang);
             }
         }
+    }
+
+    proptest! {
+        /// With caches so small that they are cleared over and over, the
+        /// scan finds the same: a clear forgets the start states, which
+        /// are computed again.
+        #[test]
+        fn a_scan_with_its_cache_cleared_finds_the_same(parts in prop::collection::vec(prop_oneof![
+            prop::sample::select(vec!["20 killed", "at least 3 dead", "Foreign Minister Lavrov", "ngày 21/10", "\nngày 1/2", "2020", "é", " "])
+                .prop_map(str::to_string),
+            "[a-zA-Z0-9 \n]{0,12}",
+        ], 0..12)) {
+            let hay = parts.concat();
+            let hirs: Vec<Hir> = PATTERNS.iter().map(|p| regex_syntax::parse(p).expect("parses")).collect();
+            let scanner = Scanner::with_cache(hirs, &[None; PATTERNS.len()], &[], 0, None).expect("the test patterns compile");
+            let mut scratch = scanner.scratch();
+            scanner.scan(&hay, None, &mut scratch).expect("the scan completes");
+            prop_assert_eq!(&scratch.matches, &one_by_one(&PATTERNS, &hay, |_| true));
+        }
+    }
+
+    /// A pattern that runs on from any character makes the walks cost the
+    /// square of the text's length: the scan stops instead, for this text
+    /// only.
+    #[test]
+    fn a_scan_over_its_budget_stops_for_that_text_only() {
+        let hirs = vec![regex_syntax::parse(r"[^\n]+x").expect("parses")];
+        let scanner = Scanner::new(hirs, &[None], &[]).expect("compiles");
+        let mut scratch = scanner.scratch();
+        assert_eq!(scanner.scan(&"a".repeat(20_000), None, &mut scratch), Err(ScanFailed));
+        scanner.scan("abcx", None, &mut scratch).expect("a short text is scanned");
+        assert_eq!(scratch.matches, [(0, 0, 4), (0, 1, 4), (0, 2, 4)]);
     }
 }

@@ -2,8 +2,8 @@
 //! from.
 //!
 //! Decision: the scanner need not match exactly what a rule's regex matches,
-//! only everything it matches. The scanner says where matches may end and
-//! start; the rule's own regex then reads each of those starts, anchored,
+//! only everything it matches. The scanner says where matches may start
+//! and how far they reach; the rule's own regex then reads each start, anchored,
 //! and finds the exact match or none (see `engine::pattern_candidates`). So
 //! the scanner may search for a larger language, as long as that language
 //! costs less to search.
@@ -18,14 +18,8 @@
 //! 256. [`widen`] replaces the non-ASCII part of every class and literal by
 //! whole runs of the 64 codepoints that share all but their last UTF-8 byte.
 //! ASCII, where English text and the rules' words live, stays exact. Over the
-//! scale corpus the automata fall from about 160 byte classes to about 100,
-//! their states to half the memory, and no fact changes.
-//!
-//! [`ends_only`] is exact: a pattern's leading elements that may match
-//! nothing ("(?:at least )?" before a count, an optional country before a
-//! title) do not change where its matches can end, so the forward automata,
-//! which only find ends, leave them out. They would otherwise keep a partial
-//! match of each alive at every byte, combined with all the others.
+//! scale corpus the automata fell from about 160 byte classes to about 100
+//! and their states to half the memory, and no fact changed.
 
 use regex_syntax::hir::{Capture, Class, ClassUnicode, ClassUnicodeRange, Hir, HirKind, Literal, Repetition};
 
@@ -57,32 +51,6 @@ pub(crate) fn widen(hir: Hir) -> Hir {
     }
 }
 
-/// A pattern whose matches end exactly where those of `hir` do, without the
-/// leading elements that may match nothing.
-///
-/// Why it is exact: a match of `(?:a)?b` contains a match of `b` with the
-/// same end, and every match of `b` is one of `(?:a)?b`. A look-around
-/// (`\b`, `^`) may match nothing too, but only where its test holds, so it
-/// stays, and so does all that follows it.
-pub(crate) fn ends_only(hir: Hir) -> Hir {
-    match hir.into_kind() {
-        HirKind::Capture(cap) => ends_only(*cap.sub),
-        HirKind::Concat(mut subs) => {
-            // The last element stays even if it may match nothing: an empty
-            // concatenation would match everywhere, which is no smaller.
-            let first = subs.iter().position(|sub| !matches_empty_anywhere(sub));
-            let mut rest = subs.split_off(first.unwrap_or(subs.len().saturating_sub(1)));
-            subs.into_iter().for_each(dismantle);
-            if let Some(head) = rest.first_mut() {
-                *head = ends_only(std::mem::replace(head, Hir::empty()));
-            }
-            Hir::concat(rest)
-        }
-        HirKind::Alternation(subs) => Hir::alternation(subs.into_iter().map(ends_only).collect()),
-        kind => rebuild(kind),
-    }
-}
-
 /// Drops `hir` node by node. A syntax tree's own drop takes each node's
 /// children out by putting an empty tree in their place, which allocates:
 /// for the scanner's large trees that was a tenth of the load's work. Taken
@@ -107,19 +75,6 @@ fn rebuild(kind: HirKind) -> Hir {
         HirKind::Capture(cap) => Hir::capture(cap),
         HirKind::Concat(subs) => Hir::concat(subs),
         HirKind::Alternation(subs) => Hir::alternation(subs),
-    }
-}
-
-/// Whether `hir` matches the empty string wherever it is tried. A
-/// look-around matches nothing but tests where it is, so it does not.
-fn matches_empty_anywhere(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Empty => true,
-        HirKind::Repetition(rep) => rep.min == 0 || matches_empty_anywhere(&rep.sub),
-        HirKind::Capture(cap) => matches_empty_anywhere(&cap.sub),
-        HirKind::Concat(subs) => subs.iter().all(matches_empty_anywhere),
-        HirKind::Alternation(subs) => subs.iter().any(matches_empty_anywhere),
-        HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
     }
 }
 
@@ -327,18 +282,6 @@ mod tests {
                 }
             }
         }
-
-        /// Without its optional lead, a pattern ends at the same offsets.
-        #[test]
-        fn ends_only_keeps_every_end(hay in text()) {
-            for pattern in PATTERNS {
-                let (exact, short) = exact_and(pattern, ends_only);
-                for &end in &boundaries(&hay) {
-                    let ends = |re: &Regex| boundaries(&hay).iter().any(|&start| start <= end && spans(re, &hay, start, end));
-                    prop_assert_eq!(ends(&exact), ends(&short), "{} ending at {}", pattern, end);
-                }
-            }
-        }
     }
 
     /// The letter classes of the rules widen to ASCII plus a few runs: the
@@ -371,16 +314,6 @@ mod tests {
         let deep = format!("{}x{}", "(?:a|".repeat(124), ")".repeat(124));
         let wide = widen(parse(&deep));
         assert!(regex(&wide).is_match("aax"));
-        dismantle(ends_only(wide));
-    }
-
-    #[test]
-    fn ends_only_drops_the_optional_lead_and_keeps_the_rest() {
-        let short = ends_only(parse(r"(?P<q>(?:at\s+least\s+)?)(?:about )?[0-9]+ (?:killed)?"));
-        assert_eq!(short, parse(r"[0-9]+ (?:killed)?"));
-        // A pattern that may match nothing at all keeps its last element.
-        assert_eq!(ends_only(parse("a?b?")), parse("b?"));
-        // A look-around tests where the match starts: it stays.
-        assert_eq!(ends_only(parse(r"(?:the )?\bé+")), parse(r"\bé+"));
+        dismantle(wide);
     }
 }
