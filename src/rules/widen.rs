@@ -2,8 +2,8 @@
 //! from.
 //!
 //! Decision: the scanner need not match exactly what a rule's regex matches,
-//! only everything it matches. The scanner says where matches may start
-//! and how far they reach; the rule's own regex then reads each start, anchored,
+//! only everything it matches. The scanner says where matches may start and
+//! how far they reach; the rule's own regex then reads each start, anchored,
 //! and finds the exact match or none (see `engine::pattern_candidates`). So
 //! the scanner may search for a larger language, as long as that language
 //! costs less to search.
