@@ -24,7 +24,7 @@ use std::borrow::Cow;
 
 use crate::article::{Article, PartialDate};
 use crate::fact::{Fact, FactKey, Kind, Mention, Value};
-use crate::rules::{Boundaries, Matcher, Rule, RuleSet, Scanner, Scratch};
+use crate::rules::{Boundaries, Matcher, Rule, RuleSet, Scratch};
 use crate::Extraction;
 use normalize::Normalized;
 pub(crate) use observe::{Dropped, Observer, Quiet};
@@ -158,7 +158,7 @@ fn find_candidates<'s>(
         if scanner.scan(text, Some(article.language), scratch).is_err() {
             return false;
         }
-        scanned_candidates(set, scanner, scratch, text, article, observer, &mut out);
+        scanned_candidates(set, scratch, text, article, observer, &mut out);
         true
     });
     if !scanned {
@@ -192,7 +192,6 @@ fn applies(rule: &Rule, article: &Article) -> bool {
 /// scanner found, then each alias match.
 fn scanned_candidates<'s>(
     set: &'s RuleSet,
-    scanner: &Scanner,
     scratch: &Scratch,
     text: &str,
     article: &Article,
@@ -206,7 +205,7 @@ fn scanned_candidates<'s>(
         }
     }
     for &(end, alias) in &scratch.alias_ends {
-        alias_candidate(set, text, article, alias, scanner.alias_len(alias), end, observer, out);
+        alias_candidate(set, text, article, alias, set.alias_texts[alias].len(), end, observer, out);
     }
 }
 

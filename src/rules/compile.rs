@@ -726,8 +726,12 @@ fn scanner(
     let patterns: Vec<regex_syntax::hir::Hir> =
         scanned.into_iter().collect::<Result<_, _>>().map_err(|(ri, message)| vec![error(Some(ri), message)])?;
     let languages: Vec<Option<Language>> = set.pattern_rules.iter().map(|&ri| set.rules[ri].language).collect();
-    let aliases: Vec<&str> = set.alias_texts.iter().map(String::as_str).collect();
-    Scanner::new(patterns, &languages, &aliases).map_err(|message| vec![error(None, message)])
+    // The automaton that searching rule by rule uses too: built once.
+    let gazetteer = set.alias_automaton().cloned().ok_or_else(|| {
+        let aliases = set.alias_texts.len();
+        vec![error(None, format!("the automaton of the gazetteers' {aliases} aliases is too large to build"))]
+    })?;
+    Scanner::new(patterns, &languages, gazetteer).map_err(|message| vec![error(None, message)])
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.

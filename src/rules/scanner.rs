@@ -94,11 +94,9 @@ type MakeScratch = Box<dyn Fn() -> Scratch + Send + Sync + std::panic::UnwindSaf
 pub(crate) struct Scanner {
     /// One anchored DFA per language, "all matches" semantics.
     lanes: Vec<Lane>,
-    /// The aliases, all matches.
+    /// The aliases, all matches: the rule set's own automaton, shared.
     gazetteer: AhoCorasick,
     patterns: usize,
-    /// Byte length of each alias.
-    alias_lens: Vec<usize>,
     pool: Pool<Scratch, MakeScratch>,
 }
 
@@ -115,7 +113,7 @@ impl std::fmt::Debug for Scanner {
         f.debug_struct("Scanner")
             .field("patterns", &self.patterns)
             .field("languages", &self.lanes.iter().map(|l| l.language).collect::<Vec<_>>())
-            .field("aliases", &self.alias_lens.len())
+            .field("aliases", &self.gazetteer.patterns_len())
             .finish()
     }
 }
@@ -171,10 +169,14 @@ impl From<regex_automata::hybrid::StartError> for Stop {
 
 impl Scanner {
     /// Compiles the patterns (parsed), `languages[i]` being the language of
-    /// the texts pattern `i` applies to (`None`: all), and the aliases
-    /// (literal text).
-    pub(crate) fn new(patterns: Vec<Hir>, languages: &[Option<Language>], aliases: &[&str]) -> Result<Scanner, String> {
-        Scanner::with_cache(patterns, languages, aliases, CACHE_CAPACITY, Some(GIVE_UP_CLEARS))
+    /// the texts pattern `i` applies to (`None`: all), and the automaton of
+    /// the aliases (literal text, "standard" match kind).
+    pub(crate) fn new(
+        patterns: Vec<Hir>,
+        languages: &[Option<Language>],
+        gazetteer: AhoCorasick,
+    ) -> Result<Scanner, String> {
+        Scanner::with_cache(patterns, languages, gazetteer, CACHE_CAPACITY, Some(GIVE_UP_CLEARS))
     }
 
     /// [`Scanner::new`] with DFA caches of `capacity` bytes that give up
@@ -182,14 +184,10 @@ impl Scanner {
     fn with_cache(
         patterns: Vec<Hir>,
         languages: &[Option<Language>],
-        aliases: &[&str],
+        gazetteer: AhoCorasick,
         capacity: usize,
         give_up: Option<usize>,
     ) -> Result<Scanner, String> {
-        let gazetteer = AhoCorasick::builder()
-            .match_kind(aho_corasick::MatchKind::Standard)
-            .build(aliases)
-            .map_err(|e| e.to_string())?;
         let lanes = Language::ALL
             .into_par_iter()
             .map(|language| {
@@ -231,23 +229,12 @@ impl Scanner {
                 gave_up: false,
             })
         };
-        Ok(Scanner {
-            lanes,
-            gazetteer,
-            patterns: count,
-            alias_lens: aliases.iter().map(|a| a.len()).collect(),
-            pool: Pool::new(make),
-        })
+        Ok(Scanner { lanes, gazetteer, patterns: count, pool: Pool::new(make) })
     }
 
     /// This thread's scratch space.
     pub(crate) fn scratch(&self) -> PoolGuard<'_, Scratch, MakeScratch> {
         self.pool.get()
-    }
-
-    /// The byte length of alias `alias`.
-    pub(crate) fn alias_len(&self, alias: usize) -> usize {
-        self.alias_lens[alias]
     }
 
     /// Fills `scratch.matches` and `scratch.alias_ends` for `text`, with the
@@ -446,6 +433,10 @@ mod tests {
         r"e\x{301}|é",
     ];
 
+    fn no_aliases() -> AhoCorasick {
+        AhoCorasick::new([""; 0]).expect("an empty automaton builds")
+    }
+
     proptest! {
         /// The scan finds, pattern by pattern, the starts and furthest ends
         /// each pattern's own anchored search finds; a scan for one
@@ -464,7 +455,7 @@ mod tests {
                 _ => None,
             };
             let languages: Vec<Option<Language>> = (0..PATTERNS.len()).map(language).collect();
-            let scanner = Scanner::new(hirs, &languages, &[]).expect("the test patterns compile");
+            let scanner = Scanner::new(hirs, &languages, no_aliases()).expect("the test patterns compile");
             let mut scratch = scanner.scratch();
             scanner.scan(&hay, None, &mut scratch).expect("the scan completes");
             prop_assert_eq!(&scratch.matches, &one_by_one(&PATTERNS, &hay, |_| true));
@@ -488,7 +479,7 @@ mod tests {
         ], 0..12)) {
             let hay = parts.concat();
             let hirs: Vec<Hir> = PATTERNS.iter().map(|p| regex_syntax::parse(p).expect("parses")).collect();
-            let scanner = Scanner::with_cache(hirs, &[None; PATTERNS.len()], &[], 0, None).expect("the test patterns compile");
+            let scanner = Scanner::with_cache(hirs, &[None; PATTERNS.len()], no_aliases(), 0, None).expect("the test patterns compile");
             let mut scratch = scanner.scratch();
             scanner.scan(&hay, None, &mut scratch).expect("the scan completes");
             prop_assert_eq!(&scratch.matches, &one_by_one(&PATTERNS, &hay, |_| true));
@@ -501,7 +492,7 @@ mod tests {
     #[test]
     fn a_scan_over_its_budget_stops_for_that_text_only() {
         let hirs = vec![regex_syntax::parse(r"[^\n]+x").expect("parses")];
-        let scanner = Scanner::new(hirs, &[None], &[]).expect("compiles");
+        let scanner = Scanner::new(hirs, &[None], no_aliases()).expect("compiles");
         let mut scratch = scanner.scratch();
         assert_eq!(scanner.scan(&"a".repeat(20_000), None, &mut scratch), Err(ScanFailed));
         scanner.scan("abcx", None, &mut scratch).expect("a short text is scanned");
