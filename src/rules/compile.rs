@@ -104,8 +104,13 @@ pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadEr
     // The examples are searched rule by rule, so the scanner is built
     // meanwhile, on the other threads.
     let scanned = take_scanned(&mut rules);
-    let set = unscanned(rules, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect());
+    let mut set = unscanned(rules, lexicons, files.iter().map(|(s, _)| s.path().to_owned()).collect());
     let (scanner, ()) = rayon::join(|| scanner(&set, scanned), || check_examples(&set, &examples, &mut errors));
+    for rule in &mut set.rules {
+        if let Matcher::Pattern(pattern) = &mut rule.matcher {
+            pattern.drop_caches();
+        }
+    }
     match scanner {
         Ok(scanner) => {
             set.scanner.get_or_init(|| scanner);
