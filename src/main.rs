@@ -124,9 +124,31 @@ fn return_large_buffers() {
 #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
 fn return_large_buffers() {}
 
+/// Has glibc's allocator give back the pages that loading used and freed.
+///
+/// Why: compiling a rule set builds large short-lived structures (syntax
+/// trees, automata builders) from many small allocations, on the worker
+/// threads. Freed, they stay in those threads' heaps, which only give back
+/// their top; the run then takes its own buffers elsewhere. Trimmed, the
+/// whole free pages go back: over the 50 MB scale corpus, `extract --format
+/// jsonl` peaked about 3 MB lower, for about a millisecond.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_load_memory() {
+    // SAFETY: `malloc_trim` only releases free memory; it takes the
+    // allocator's locks like any allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_load_memory() {}
+
 /// Loads rules, printing every error of the set with its own help.
 fn load_rules(dir: Option<PathBuf>) -> Result<RuleSet, Failure> {
-    RuleSet::load(dir.unwrap_or_else(|| bundled("rules"))).map_err(rules_failure)
+    let rules = RuleSet::load(dir.unwrap_or_else(|| bundled("rules"))).map_err(rules_failure);
+    return_load_memory();
+    rules
 }
 
 /// Prints every error of a rule set that did not load, each with its own help.
