@@ -24,6 +24,11 @@ pub(crate) enum Dropped {
 /// Hears of every dropped match, with its rule index and span in the
 /// normalised text.
 pub(crate) trait Observer {
+    /// Whether it hears anything. Extraction for an observer that does not
+    /// (`Quiet`) has the scanner leave out the starts whose matches would
+    /// all be dropped at a word boundary, and so never sees those drops.
+    const HEARS: bool = true;
+
     /// A match of rule `rule` at `start..end` was dropped.
     fn dropped(&mut self, rule: usize, start: usize, end: usize, why: Dropped) {
         let _ = (rule, start, end, why);
@@ -33,4 +38,6 @@ pub(crate) trait Observer {
 /// The observer of plain extraction: hears nothing.
 pub(crate) struct Quiet;
 
-impl Observer for Quiet {}
+impl Observer for Quiet {
+    const HEARS: bool = false;
+}

@@ -11,7 +11,8 @@ use super::error::{LoadError, Location, RuleError};
 use super::locate::Source;
 use super::raw::{RawExample, RawFile, RawRule};
 use super::{
-    lexicon_key, Direction, Entry, Fields, Lexicons, Matcher, NamesByInitial, Pattern, Rule, RuleSet, Scanner,
+    lexicon_key, Applies, Boundaries, Direction, Entry, Fields, Lexicons, Matcher, NamesByInitial, Pattern, Rule,
+    RuleSet, Scanner,
 };
 use crate::article::{Article, Language, PartialDate, Split};
 use crate::engine;
@@ -730,13 +731,20 @@ fn scanner(
     };
     let patterns: Vec<regex_syntax::hir::Hir> =
         scanned.into_iter().collect::<Result<_, _>>().map_err(|(ri, message)| vec![error(Some(ri), message)])?;
-    let languages: Vec<Option<Language>> = set.pattern_rules.iter().map(|&ri| set.rules[ri].language).collect();
+    let applies: Vec<Applies> = set
+        .pattern_rules
+        .iter()
+        .map(|&ri| Applies {
+            language: set.rules[ri].language,
+            word_start: matches!(set.rules[ri].boundaries, Boundaries::Both | Boundaries::Start),
+        })
+        .collect();
     // The automaton that searching rule by rule uses too: built once.
     let gazetteer = set.alias_automaton().cloned().ok_or_else(|| {
         let aliases = set.alias_texts.len();
         vec![error(None, format!("the automaton of the gazetteers' {aliases} aliases is too large to build"))]
     })?;
-    Scanner::new(patterns, &languages, gazetteer).map_err(|message| vec![error(None, message)])
+    Scanner::new(patterns, &applies, gazetteer).map_err(|message| vec![error(None, message)])
 }
 
 /// Runs every rule's examples and counterexamples through the whole set.

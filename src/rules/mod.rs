@@ -28,7 +28,7 @@ use crate::fact::Kind;
 
 pub use error::{LoadError, Location, RuleError};
 pub(crate) use raw::Boundaries;
-pub(crate) use scanner::{Scanner, Scratch};
+pub(crate) use scanner::{is_word, Applies, Scanner, Scratch, Starts};
 
 /// A compiled, checked rule set.
 #[derive(Debug)]
