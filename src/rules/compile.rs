@@ -61,7 +61,7 @@ pub(super) fn compile(sources: Vec<(PathBuf, String)>) -> Result<RuleSet, LoadEr
     }
 
     let (macros, lexicons, lexicon_forms) = collect_names(&files, &mut errors);
-    let expander = Expander { macros: &macros, lexicons: &lexicon_forms };
+    let expander = Expander::new(&macros, &lexicon_forms);
     expander.check_macros(&mut errors);
 
     // Ids are checked in file order; the rules themselves (parsing and
@@ -178,6 +178,19 @@ fn collect_names(files: &[(Source, RawFile)], errors: &mut Vec<RuleError>) -> (M
 struct Expander<'a> {
     macros: &'a Macros,
     lexicons: &'a LexiconForms,
+    /// Each lexicon as a pattern (see [`lexicon_alternation`]), written
+    /// once: the large ones (counts, roles, countries) are used by dozens
+    /// of patterns, and writing them for each use was a twentieth of the
+    /// load's work.
+    alternations: HashMap<&'a str, String>,
+}
+
+impl<'a> Expander<'a> {
+    fn new(macros: &'a Macros, lexicons: &'a LexiconForms) -> Expander<'a> {
+        let alternations =
+            lexicons.par_iter().map(|(name, (forms, _))| (name.as_str(), lexicon_alternation(forms))).collect();
+        Expander { macros, lexicons, alternations }
+    }
 }
 
 enum ExpandError {
@@ -251,8 +264,8 @@ impl Expander<'_> {
                 out.push_str("(?:");
                 out.push_str(&inner);
                 out.push(')');
-            } else if let Some((forms, _)) = self.lexicons.get(name) {
-                out.push_str(&lexicon_alternation(forms));
+            } else if let Some(alternation) = self.alternations.get(name) {
+                out.push_str(alternation);
             } else {
                 return Err(ExpandError::Unknown { name: name.to_string(), inside: None });
             }
