@@ -132,7 +132,33 @@ pub(crate) enum Starts {
 
 /// A letter, digit or combining mark: what a word boundary separates (as
 /// `\b` does in Unicode, where a combining mark belongs to its word).
+///
+/// Asked of nearly every character of a text (by the scan, to leave out
+/// starts inside words), so the characters of the scripts the articles
+/// are written in (up to U+1FFF: Latin with its Vietnamese block, Greek,
+/// Cyrillic, Armenian, Georgian) are looked up in a table; the standard
+/// library's test searches the Unicode tables each time.
 pub(crate) fn is_word(c: char) -> bool {
+    const TABLE_END: usize = 0x2000;
+    static TABLE: std::sync::OnceLock<Box<[u64; TABLE_END / 64]>> = std::sync::OnceLock::new();
+    let cp = c as usize;
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if cp < TABLE_END {
+        let table = TABLE.get_or_init(|| {
+            let mut table = Box::new([0u64; TABLE_END / 64]);
+            for c in (0..TABLE_END as u32).filter_map(char::from_u32).filter(|&c| is_word_slowly(c)) {
+                table[c as usize / 64] |= 1 << (c as usize % 64);
+            }
+            table
+        });
+        table[cp / 64] >> (cp % 64) & 1 == 1
+    } else {
+        is_word_slowly(c)
+    }
+}
+
+fn is_word_slowly(c: char) -> bool {
     c.is_alphanumeric() || unicode_normalization::char::is_combining_mark(c)
 }
 
@@ -527,6 +553,15 @@ mod tests {
             hay[..s].chars().next_back().is_some_and(is_word) && hay[s..].chars().next().is_some_and(is_word);
         let can_be_empty = i == 7;
         starts == Starts::All || !applies(i).word_start || can_be_empty || !inside_word
+    }
+
+    /// The table is the test it stands for, everywhere it applies and
+    /// beyond.
+    #[test]
+    fn the_word_table_agrees_with_the_unicode_test() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_word(c), is_word_slowly(c), "{c:?} U+{:04X}", c as u32);
+        }
     }
 
     fn no_aliases() -> AhoCorasick {
