@@ -10,9 +10,10 @@
 //!   as `extract --format jsonl` does), and `regex-reference`: one pass of one
 //!   simple regex (capitalised words, `\p{Lu}\p{Ll}+`) over the same bytes, the
 //!   cost floor of touching the text once, and `scan-only`: the rule set's
-//!   automata (the kinds' DFAs stepped together, then the aliases'
-//!   Aho-Corasick) walked over the text with nothing done about their
-//!   matches, which splits the whole set's time into reading and matching;
+//!   automata (the DFA of each article's language walked from the starts
+//!   where a match can count, then the aliases' Aho-Corasick) over the text
+//!   with nothing done about their matches, which splits the whole set's
+//!   time into finding matches and reading them;
 //! - `rule-file/*` and `language/*`: each rule file alone (`RuleSet::subset`)
 //!   and each language's articles, over the first 10 MB of the corpus;
 //! - `rule-count/*`: the bundled rule set against one ten times larger
