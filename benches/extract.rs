@@ -23,7 +23,10 @@
 //!
 //! Criterion prints each benchmark's time and throughput; the bench then
 //! prints a summary with the ratios the targets are stated in, from the
-//! median time per iteration of the same samples.
+//! median time per iteration of the same samples, and each ratio measured
+//! once more in alternating pairs (see [`summary::pair`]): on a shared
+//! machine the load drifts over the seconds between two benches, and
+//! weighs on both sides of a pair alike.
 //!
 //! ```sh
 //! cargo bench --bench extract                    # everything, about 3 minutes
@@ -110,18 +113,16 @@ fn whole(c: &mut Criterion) {
     group.measurement_time(Duration::from_secs(14));
     group.throughput(Throughput::Bytes(bytes(&d.corpus)));
     group.bench_function("1-thread", |b| timed(b, "whole/1-thread", || extract_each(&d.rules, &d.corpus)));
-    for threads in [1, 2] {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
-        let id = if threads == 1 { "rayon-1-thread".to_string() } else { format!("rayon-{threads}-threads") };
-        group.bench_function(&id, |b| {
-            timed(b, &format!("whole/{id}"), || {
-                pool.install(|| {
-                    for batch in d.corpus.chunks(BATCH) {
-                        black_box(d.rules.extract_all(black_box(batch)));
-                    }
-                })
-            })
-        });
+    let pools = [1, 2].map(|threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a pool"));
+    let in_pool = |pool: &rayon::ThreadPool| {
+        pool.install(|| {
+            for batch in d.corpus.chunks(BATCH) {
+                black_box(d.rules.extract_all(black_box(batch)));
+            }
+        })
+    };
+    for (pool, id) in pools.iter().zip(["rayon-1-thread", "rayon-2-threads"]) {
+        group.bench_function(id, |b| timed(b, &format!("whole/{id}"), || in_pool(pool)));
     }
     group.bench_function("scan-only", |b| {
         timed(b, "whole/scan-only", || {
@@ -131,14 +132,15 @@ fn whole(c: &mut Criterion) {
         })
     });
     let reference = regex::Regex::new(REFERENCE).expect("a valid regex");
-    group.bench_function("regex-reference", |b| {
-        timed(b, "whole/regex-reference", || {
-            for article in &d.corpus {
-                black_box(reference.find_iter(black_box(&article.text)).count());
-            }
-        })
-    });
+    let one_pass = || {
+        for article in &d.corpus {
+            black_box(reference.find_iter(black_box(&article.text)).count());
+        }
+    };
+    group.bench_function("regex-reference", |b| timed(b, "whole/regex-reference", one_pass));
     group.finish();
+    summary::pair("whole/1-thread", "whole/regex-reference", || extract_each(&d.rules, &d.corpus), one_pass);
+    summary::pair("whole/rayon-1-thread", "whole/rayon-2-threads", || in_pool(&pools[0]), || in_pool(&pools[1]));
 }
 
 fn per_file_and_language(c: &mut Criterion) {
@@ -185,6 +187,12 @@ fn rule_count(c: &mut Criterion) {
     group.bench_function("bundled", |b| timed(b, "rule-count/bundled", || extract_each(&d.rules, slice)));
     group.bench_function("tenfold", |b| timed(b, "rule-count/tenfold", || extract_each(&tenfold, slice)));
     group.finish();
+    summary::pair(
+        "rule-count/tenfold",
+        "rule-count/bundled",
+        || extract_each(&tenfold, slice),
+        || extract_each(&d.rules, slice),
+    );
 }
 
 fn load(c: &mut Criterion) {
@@ -370,9 +378,65 @@ mod summary {
 
     static TIMES: Mutex<BTreeMap<String, Vec<Duration>>> = Mutex::new(BTreeMap::new());
 
+    /// Time ratios measured in pairs, by the ids of the two benches.
+    static PAIRED: Mutex<BTreeMap<(&str, &str), Vec<f64>>> = Mutex::new(BTreeMap::new());
+
+    /// Pairs of runs per paired ratio.
+    const PAIRS: usize = 6;
+
     pub fn record(id: &str, per_iteration: Duration) {
         let mut times = TIMES.lock().unwrap_or_else(|e| e.into_inner());
         times.entry(id.to_string()).or_default().push(per_iteration);
+    }
+
+    /// Whether bench `id` was measured: it ran (a filter may leave it out)
+    /// for more than the one iteration of `cargo test --benches`.
+    fn measured(id: &str) -> bool {
+        TIMES.lock().unwrap_or_else(|e| e.into_inner()).get(id).is_some_and(|t| t.len() > 1)
+    }
+
+    /// Measures the ratio of the times of `a` and `b` (benches `a_id` and
+    /// `b_id`, when both were measured) in [`PAIRS`] pairs of runs, one
+    /// right after the other, in the order A B, B A, A B...: each pair meets
+    /// about the same load, and the order cancels a drift within pairs.
+    pub fn pair(a_id: &'static str, b_id: &'static str, mut a: impl FnMut(), mut b: impl FnMut()) {
+        if !(measured(a_id) && measured(b_id)) {
+            return;
+        }
+        let time = |f: &mut dyn FnMut()| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64()
+        };
+        let ratios = (0..PAIRS)
+            .map(|i| {
+                let (ta, tb) = if i % 2 == 0 {
+                    let ta = time(&mut a);
+                    (ta, time(&mut b))
+                } else {
+                    let tb = time(&mut b);
+                    (time(&mut a), tb)
+                };
+                ta / tb
+            })
+            .collect();
+        PAIRED.lock().unwrap_or_else(|e| e.into_inner()).insert((a_id, b_id), ratios);
+    }
+
+    /// The median, lowest and highest ratio of the pairs of `a` and `b`.
+    fn paired(a: &str, b: &str) -> Option<(f64, f64, f64)> {
+        let paired = PAIRED.lock().unwrap_or_else(|e| e.into_inner());
+        let mut r = paired.get(&(a, b))?.clone();
+        r.sort_by(f64::total_cmp);
+        Some((r[r.len() / 2], r[0], r[r.len() - 1]))
+    }
+
+    /// The paired ratio of `a` to `b`, as printed after the medians'.
+    fn paired_note(a: &str, b: &str) -> String {
+        match paired(a, b) {
+            Some((median, low, high)) => format!("; in {PAIRS} alternating pairs {median:.2}x ({low:.2} to {high:.2})"),
+            None => String::new(),
+        }
     }
 
     /// The median time per iteration of a bench that ran, in seconds.
@@ -396,7 +460,8 @@ mod summary {
         }
         let ratio = |a: &str, b: &str| Some(median(a)? / median(b)?);
         if let Some(r) = ratio("whole/1-thread", "whole/regex-reference") {
-            lines.push(format!("whole rule set / one-pass reference: {r:.2}x the time (target <= 3)"));
+            let pairs = paired_note("whole/1-thread", "whole/regex-reference");
+            lines.push(format!("whole rule set / one-pass reference: {r:.2}x the time (target <= 3){pairs}"));
         }
         if let (Some(v), Some(r)) = (mbps("whole/scan-only", corpus), ratio("whole/scan-only", "whole/regex-reference"))
         {
@@ -406,10 +471,12 @@ mod summary {
             lines.push(format!("share of the whole rule set's time spent in that pass: {:.0}%", r * 100.0));
         }
         if let Some(r) = ratio("whole/rayon-1-thread", "whole/rayon-2-threads") {
-            lines.push(format!("2 threads / 1 thread: {r:.2}x the speed (target >= 1.8)"));
+            let pairs = paired_note("whole/rayon-1-thread", "whole/rayon-2-threads");
+            lines.push(format!("2 threads / 1 thread: {r:.2}x the speed (target >= 1.8){pairs}"));
         }
         if let Some(r) = ratio("rule-count/tenfold", "rule-count/bundled") {
-            lines.push(format!("tenfold rule set / bundled: {r:.2}x the time (target <= 2)"));
+            let pairs = paired_note("rule-count/tenfold", "rule-count/bundled");
+            lines.push(format!("tenfold rule set / bundled: {r:.2}x the time (target <= 2){pairs}"));
         }
         if let Some(t) = median("load/bundled") {
             lines.push(format!("load and compile the bundled rules: {:.1} ms (target <= 50)", t * 1e3));
