@@ -29,7 +29,7 @@
 //! weighs on both sides of a pair alike.
 //!
 //! ```sh
-//! cargo bench --bench extract                    # everything, about 3 minutes
+//! cargo bench --bench extract                    # everything, about 5 minutes
 //! cargo bench --bench extract -- whole/          # one group
 //! cargo bench --bench extract -- --save-baseline before   # before a rule change
 //! cargo bench --bench extract -- --baseline before        # after it: criterion prints the change
@@ -426,9 +426,13 @@ mod summary {
     /// The median, lowest and highest ratio of the pairs of `a` and `b`.
     fn paired(a: &str, b: &str) -> Option<(f64, f64, f64)> {
         let paired = PAIRED.lock().unwrap_or_else(|e| e.into_inner());
-        let mut r = paired.get(&(a, b))?.clone();
+        let mut r = paired.get(&(a, b)).filter(|r| !r.is_empty())?.clone();
         r.sort_by(f64::total_cmp);
-        Some((r[r.len() / 2], r[0], r[r.len() - 1]))
+        let median = match r.len() % 2 {
+            0 => (r[r.len() / 2 - 1] + r[r.len() / 2]) / 2.0,
+            _ => r[r.len() / 2],
+        };
+        Some((median, r[0], r[r.len() - 1]))
     }
 
     /// The paired ratio of `a` to `b`, as printed after the medians'.
