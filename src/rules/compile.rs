@@ -718,7 +718,7 @@ fn unscanned(rules: Vec<Rule>, lexicons: Lexicons, files: Vec<PathBuf>) -> RuleS
 
 /// What the scanner searches for in place of each pattern rule's pattern,
 /// in set order, each taken from its rule (see [`Pattern::take_scanned`]).
-fn take_scanned(rules: &mut [Rule]) -> Vec<Result<regex_syntax::hir::Hir, (usize, String)>> {
+fn take_scanned(rules: &mut [Rule]) -> Vec<Result<super::nfa::Nfa, (usize, String)>> {
     let patterns = rules.iter_mut().enumerate().filter_map(|(ri, rule)| match &mut rule.matcher {
         Matcher::Pattern(pattern) => Some(pattern.take_scanned().map_err(|message| (ri, message))),
         Matcher::Gazetteer(_) => None,
@@ -728,10 +728,7 @@ fn take_scanned(rules: &mut [Rule]) -> Vec<Result<regex_syntax::hir::Hir, (usize
 
 /// The scanner of a set's patterns (`scanned`, from [`take_scanned`]) and
 /// aliases.
-fn scanner(
-    set: &RuleSet,
-    scanned: Vec<Result<regex_syntax::hir::Hir, (usize, String)>>,
-) -> Result<Scanner, Vec<RuleError>> {
+fn scanner(set: &RuleSet, scanned: Vec<Result<super::nfa::Nfa, (usize, String)>>) -> Result<Scanner, Vec<RuleError>> {
     // An error of the combined automata has no one rule to blame: it is
     // given the first pattern rule's place.
     let error = |ri: Option<usize>, message| {
@@ -742,7 +739,7 @@ fn scanner(
             message,
         }
     };
-    let patterns: Vec<regex_syntax::hir::Hir> =
+    let patterns: Vec<super::nfa::Nfa> =
         scanned.into_iter().collect::<Result<_, _>>().map_err(|(ri, message)| vec![error(Some(ri), message)])?;
     let applies: Vec<Applies> = set
         .pattern_rules

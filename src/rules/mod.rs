@@ -14,8 +14,10 @@
 
 mod compile;
 mod error;
+mod lazy_dfa;
 pub(crate) mod lint;
 mod locate;
+mod nfa;
 mod raw;
 mod scanner;
 mod widen;
@@ -112,20 +114,30 @@ pub(crate) enum Matcher {
 }
 
 /// A compiled pattern: the expanded regex, a regex that reads its captures
-/// and, until the set's [`Scanner`] takes it, the looser pattern that the
-/// scanner searches for (see [`widen`]).
+/// and, until the set's [`Scanner`] takes it, the NFA of the looser pattern
+/// that the scanner searches for (see [`widen`]).
 ///
 /// The syntax tree is parsed once, when the rule is checked, and both are
-/// made from it. The scanner's tree is handed over, not kept: kept for every
-/// rule, the trees took more memory than the rest of the loaded set. The
+/// made from it. The scanner's NFA is handed over, not kept: the scanner
+/// keeps its own copy, merged with the other patterns'. The
 /// regex is a `regex_automata` one so that the engine can ask for the match
 /// that starts exactly where the scanner says one may (an anchored search),
 /// instead of searching on and then back for its start.
 #[derive(Clone)]
 pub(crate) struct Pattern {
     source: String,
-    scanned: Option<regex_syntax::hir::Hir>,
+    scanned: Option<nfa::Nfa>,
     regex: regex_automata::meta::Regex,
+}
+
+/// The NFA the scanner searches with for a pattern parsed as `hir`: every
+/// match of the pattern, and more (see [`widen`]). Compiled with the rule,
+/// so that the looser copy's syntax tree is freed at once.
+fn scanned_nfa(hir: regex_syntax::hir::Hir) -> Result<nfa::Nfa, String> {
+    let widened = widen::widen(hir);
+    let compiled = nfa::Nfa::compile(&widened);
+    widen::dismantle(widened);
+    compiled
 }
 
 /// Shows the pattern as written after expansion, as `regex::Regex` does:
@@ -153,7 +165,8 @@ impl Pattern {
             .hybrid(false);
         let regex =
             regex_automata::meta::Builder::new().configure(config).build_from_hir(&hir).map_err(|e| e.to_string())?;
-        Ok(Pattern { source, scanned: Some(widen::widen(hir)), regex })
+        let scanned = scanned_nfa(hir)?;
+        Ok(Pattern { source, scanned: Some(scanned), regex })
     }
 
     /// The pattern as compiled, macros expanded.
@@ -162,17 +175,15 @@ impl Pattern {
     }
 
     /// What the scanner searches for: every match of the pattern, and more
-    /// (see [`widen`]). The tree made at load is handed over; a pattern that
+    /// (see [`widen`]). The NFA made at load is handed over; a pattern that
     /// has handed it over already (the rules of a [`RuleSet::subset`])
     /// parses its source again.
-    pub(crate) fn take_scanned(&mut self) -> Result<regex_syntax::hir::Hir, String> {
+    pub(crate) fn take_scanned(&mut self) -> Result<nfa::Nfa, String> {
         match self.scanned.take() {
-            Some(hir) => Ok(hir),
-            None => regex_syntax::ParserBuilder::new()
-                .build()
-                .parse(&self.source)
-                .map(widen::widen)
-                .map_err(|e| e.to_string()),
+            Some(nfa) => Ok(nfa),
+            None => {
+                scanned_nfa(regex_syntax::ParserBuilder::new().build().parse(&self.source).map_err(|e| e.to_string())?)
+            }
         }
     }
 

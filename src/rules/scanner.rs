@@ -21,7 +21,8 @@
 //! combinations apart, and finding where their matches start took a reverse
 //! DFA of 6 MB more and a walk back over every match. From one offset, the
 //! partial matches alive are those of one stretch of text: the two anchored
-//! DFAs take 8.5 MB a thread, and the starts come for free. The walks cost
+//! DFAs take 6 MB over the scale corpus, shared by all threads, and the
+//! starts come for free. The walks cost
 //! about three DFA steps per byte of text, against one per DFA and byte
 //! unanchored (six or seven DFAs a text), plus the walks back.
 //!
@@ -33,64 +34,36 @@
 //! time on one thread, with the same facts. (Tools that report dropped matches ask for
 //! every start, and see those drops.)
 //!
-//! The scanner matches what its patterns match, exactly; the rule set gives
-//! it looser copies of the rules' patterns (see [`widen`]), so the starts it
-//! reports are those of the rules' matches and maybe a few more, where the
-//! rule's regex then finds no match.
+//! The scanner matches what its patterns match, and more: the rule set gives
+//! it looser copies of the rules' patterns (see [`widen`]), and its DFAs
+//! take the look-arounds they cannot decide as holding (see [`lazy_dfa`]).
+//! So the starts it reports are those of the rules' matches and maybe a few
+//! more, where the rule's regex then finds no match.
 //!
 //! This replaces "one `RegexSet` pass, then each firing rule's regex again over
 //! the whole text" (one pass per firing rule): the work is the same whatever
 //! the number of rules, apart from the matches.
 //!
-//! The automata are built lazily while texts are scanned; their caches (and
-//! the buffers of a scan) live in a pool, one per thread that uses the set.
+//! The automata are built lazily while texts are scanned, and their states
+//! are shared by every thread that scans (see [`lazy_dfa`]); the buffers of
+//! a scan live in a pool, one per thread.
 //!
 //! Limits. A pattern that can run on from almost any character (one that
 //! starts with `[^\n]+`) would make each walk run to the end of its line,
 //! and a scan cost the square of a line's length: a scan that takes more
 //! than [`WALK_BUDGET`] steps per byte stops, and that text is searched rule
-//! by rule. And the states of a DFA grow with the rules: while they fit in
-//! the cache ([`CACHE_CAPACITY`] per DFA and thread) a step is a table
-//! lookup; when a rule set needs more, the cache would be cleared and
-//! rebuilt over and over, far slower than searching rule by rule. So the DFA
-//! gives up when its cache has been cleared a few times and it builds a
-//! state every few bytes; the scan then fails, this thread's scratch
-//! remembers it, and the engine searches each rule on its own from then on
-//! (the plain algorithm the scan replaces, with the same results).
+//! by rule. And the states of a DFA grow with the rules: when a rule set
+//! needs more states than a DFA's table holds, the DFA gives up, the scan
+//! fails, and the engine searches each rule on its own from then on (the
+//! plain algorithm the scan replaces, with the same results).
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
-use regex_automata::hybrid::dfa::{Cache, DFA};
-use regex_automata::hybrid::LazyStateID;
-use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::util::pool::{Pool, PoolGuard};
-use regex_automata::util::start;
-use regex_automata::{Anchored, MatchKind};
-use regex_syntax::hir::Hir;
 
-use super::widen;
+use super::lazy_dfa::{self, LazyDfa};
+use super::nfa::Nfa;
 use crate::article::Language;
-
-/// Lazy DFA cache size: states are built as texts need them, so this bounds
-/// memory per DFA and thread without costing it up front. The bundled rules'
-/// automata reach about 8.5 MB of states per thread over the scale corpus,
-/// most of it within the first 10 MB; the benches' set ten times larger
-/// needs several times that, and with smaller caches it gave up and searched
-/// rule by rule at a fraction of the speed. Memory is cheaper than that
-/// fallback.
-const CACHE_CAPACITY: usize = 256 << 20;
-
-/// Give up on a DFA whose cache has been cleared this many times...
-const GIVE_UP_CLEARS: usize = 3;
-
-/// ... and that reads fewer bytes than this per state it builds.
-const GIVE_UP_BYTES_PER_STATE: usize = 10;
-
-/// Largest heap an automaton of the scanner may take while it compiles: an
-/// automaton holds the patterns of a whole language, and the benches' set
-/// ten times the bundled one needs more than 64 MB there. A rule set should
-/// not fail to load for its size alone.
-const NFA_SIZE_LIMIT: usize = 512 << 20;
 
 /// Most DFA steps a scan may take per byte of text before it stops (the
 /// bundled rules take about three).
@@ -170,7 +143,7 @@ struct Lane {
     /// can be empty (an empty match starts no word): with
     /// [`Starts::Counted`], the walks from inside words are left out.
     word_starts: bool,
-    dfa: DFA,
+    dfa: LazyDfa,
     /// The set-wide index of each of the DFA's patterns.
     patterns: Vec<usize>,
 }
@@ -185,22 +158,16 @@ impl std::fmt::Debug for Scanner {
     }
 }
 
-/// Per-thread state of a scan: DFA caches and reusable buffers.
-#[derive(Debug)]
+/// Per-thread state of a scan: reusable buffers.
+#[derive(Debug, Default)]
 pub(crate) struct Scratch {
-    /// One cache per lane...
-    caches: Vec<Cache>,
-    /// ... and its start states, by the byte before the start (the last
-    /// for the start of the text), with the cache's clear count they are
-    /// valid for: a cleared cache forgets its states.
-    starts: Vec<Option<(usize, Box<[LazyStateID; 257]>)>>,
     /// Pattern matches: (pattern, start, furthest end), sorted, one for each
     /// pattern and start. Every match of that pattern from that start, the
     /// leftmost-first one included, ends there or before.
     pub matches: Vec<(usize, usize, usize)>,
     /// Alias matches: (end, alias), sorted.
     pub alias_ends: Vec<(usize, usize)>,
-    /// Set once a DFA gave up on this thread: scans fail at once.
+    /// Set once a DFA gave up: scans fail at once.
     gave_up: bool,
 }
 
@@ -210,51 +177,27 @@ pub(crate) struct ScanFailed;
 
 /// Why a scan stopped.
 enum Stop {
-    /// A DFA gave up (or could not search at all): for good, on this thread.
+    /// A DFA is full: for good.
     GaveUp,
     /// The walks took more than [`WALK_BUDGET`] steps a byte: this text only.
     OverBudget,
 }
 
-impl From<regex_automata::MatchError> for Stop {
-    fn from(_: regex_automata::MatchError) -> Stop {
-        Stop::GaveUp
-    }
-}
-
-impl From<regex_automata::hybrid::CacheError> for Stop {
-    fn from(_: regex_automata::hybrid::CacheError) -> Stop {
-        Stop::GaveUp
-    }
-}
-
-impl From<regex_automata::hybrid::StartError> for Stop {
-    fn from(_: regex_automata::hybrid::StartError) -> Stop {
+impl From<lazy_dfa::Full> for Stop {
+    fn from(_: lazy_dfa::Full) -> Stop {
         Stop::GaveUp
     }
 }
 
 impl Scanner {
-    /// Compiles the patterns (parsed), `applies[i]` saying where pattern
-    /// `i`'s matches count, and takes the automaton of the aliases (literal
-    /// text, "standard" match kind).
-    pub(crate) fn new(patterns: Vec<Hir>, applies: &[Applies], gazetteer: AhoCorasick) -> Result<Scanner, String> {
-        Scanner::with_cache(patterns, applies, gazetteer, CACHE_CAPACITY, Some(GIVE_UP_CLEARS))
-    }
-
-    /// [`Scanner::new`] with DFA caches of `capacity` bytes that give up
-    /// after `give_up` clears (never if `None`).
-    fn with_cache(
-        patterns: Vec<Hir>,
-        applies: &[Applies],
-        gazetteer: AhoCorasick,
-        capacity: usize,
-        give_up: Option<usize>,
-    ) -> Result<Scanner, String> {
+    /// Puts the patterns (compiled one by one) into automata, `applies[i]`
+    /// saying where pattern `i`'s matches count, and takes the automaton of
+    /// the aliases (literal text, "standard" match kind).
+    pub(crate) fn new(patterns: Vec<Nfa>, applies: &[Applies], gazetteer: AhoCorasick) -> Result<Scanner, String> {
         // A pattern that may match the empty string goes with those whose
         // matches count anywhere.
         let word_start: Vec<bool> = (0..patterns.len())
-            .map(|i| applies.get(i).is_some_and(|a| a.word_start) && patterns[i].properties().minimum_len() != Some(0))
+            .map(|i| applies.get(i).is_some_and(|a| a.word_start) && !patterns[i].can_match_empty())
             .collect();
         let groups: Vec<(Language, bool, Vec<usize>)> = Language::ALL
             .into_iter()
@@ -271,41 +214,12 @@ impl Scanner {
         let lanes = groups
             .into_par_iter()
             .map(|(language, word_starts, ids)| {
-                let hirs: Vec<&Hir> = ids.iter().map(|&i| &patterns[i]).collect();
-                let nfa = thompson::Compiler::new()
-                    .configure(
-                        thompson::Config::new()
-                            .which_captures(WhichCaptures::None)
-                            .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-                    )
-                    .build_many_from_hir(&hirs)
-                    .map_err(|e| e.to_string())?;
-                let dfa = DFA::builder()
-                    .configure(
-                        DFA::config()
-                            .match_kind(MatchKind::All)
-                            .cache_capacity(capacity)
-                            .skip_cache_capacity_check(true)
-                            .minimum_cache_clear_count(give_up)
-                            .minimum_bytes_per_state(Some(GIVE_UP_BYTES_PER_STATE)),
-                    )
-                    .build_from_nfa(nfa)
-                    .map_err(|e| e.to_string())?;
+                let dfa = LazyDfa::new(Nfa::merge(ids.iter().map(|&i| &patterns[i])))?;
                 Ok(Lane { language, word_starts, dfa, patterns: ids })
             })
             .collect::<Result<Vec<Lane>, String>>()?;
         let count = patterns.len();
-        patterns.into_iter().for_each(widen::dismantle);
-        let make: MakeScratch = {
-            let dfas: Vec<DFA> = lanes.iter().map(|lane| lane.dfa.clone()).collect();
-            Box::new(move || Scratch {
-                caches: dfas.iter().map(DFA::create_cache).collect(),
-                starts: vec![None; dfas.len()],
-                matches: Vec::new(),
-                alias_ends: Vec::new(),
-                gave_up: false,
-            })
-        };
+        let make: MakeScratch = Box::new(Scratch::default);
         Ok(Scanner { lanes, gazetteer, patterns: count, pool: Pool::new(make) })
     }
 
@@ -355,11 +269,9 @@ impl Scanner {
     /// those that start no word or start one (`word_starts`).
     fn walk_lane(&self, li: usize, text: &str, word_starts: bool, scratch: &mut Scratch) -> Result<(), Stop> {
         let lane = &self.lanes[li];
-        let hay = text.as_bytes();
-        let (dfa, cache, saved) = (&lane.dfa, &mut scratch.caches[li], &mut scratch.starts[li]);
+        let (dfa, hay) = (&lane.dfa, text.as_bytes());
         let budget = WALK_BUDGET * hay.len() + 1024;
         let mut steps = 0;
-        let mut starts = *start_states(dfa, cache, saved)?;
         let mut after_word = false;
         for s in 0..hay.len() {
             // A match starts on a character, not inside one.
@@ -379,116 +291,52 @@ impl Scanner {
                     continue;
                 }
             }
-            let sid = if s == 0 { starts[256] } else { starts[usize::from(hay[s - 1])] };
-            // Most walks end at their first byte: no pattern starts with it.
-            if !sid.is_tagged() && dfa.next_state_untagged(cache, sid, hay[s]).is_dead() {
-                steps += 1;
-                continue;
-            }
-            let clears = cache.clear_count();
-            steps += walk_from(dfa, cache, hay, s, sid, &mut |pattern, end| {
+            let start = dfa.start(s.checked_sub(1).map(|b| hay[b]));
+            steps += walk_from(dfa, hay, s, start, &mut |pattern, end| {
                 scratch.matches.push((lane.patterns[pattern], s, end));
             })?;
             if steps > budget {
                 return Err(Stop::OverBudget);
-            }
-            if cache.clear_count() != clears {
-                starts = *start_states(dfa, cache, saved)?;
             }
         }
         Ok(())
     }
 }
 
-/// The anchored start states of `dfa` by the byte before the start (index
-/// 256: the start of the text), from `saved` while `cache` has not been
-/// cleared since they were computed.
-fn start_states<'a>(
-    dfa: &DFA,
-    cache: &mut Cache,
-    saved: &'a mut Option<(usize, Box<[LazyStateID; 257]>)>,
-) -> Result<&'a [LazyStateID; 257], Stop> {
-    if saved.as_ref().is_none_or(|(clears, _)| *clears != cache.clear_count()) {
-        // Computing a start state may build it, and a build may clear the
-        // cache: compute them all again until none was lost.
-        loop {
-            let clears = cache.clear_count();
-            let mut states = Box::new([LazyStateID::default(); 257]);
-            for (b, state) in states.iter_mut().enumerate() {
-                let look_behind = u8::try_from(b).ok();
-                *state =
-                    dfa.start_state(cache, &start::Config::new().anchored(Anchored::Yes).look_behind(look_behind))?;
-            }
-            if clears == cache.clear_count() {
-                *saved = Some((clears, states));
-                break;
-            }
-        }
-    }
-    saved.as_ref().map(|(_, states)| &**states).ok_or(Stop::GaveUp)
-}
-
-/// Walks `dfa` from `sid`, its start state at `hay[s]`, until no pattern can
-/// go on, calling `found(pattern, end)` for each match (pattern numbered
-/// within the DFA). Returns the number of steps taken.
+/// Walks `dfa` from `start`, its start state at `hay[s]`, until no pattern
+/// can go on, calling `found(pattern, end)` for each match (pattern
+/// numbered within the DFA). Returns the number of steps taken.
+#[inline]
 fn walk_from(
-    dfa: &DFA,
-    cache: &mut Cache,
+    dfa: &LazyDfa,
     hay: &[u8],
     s: usize,
-    mut sid: LazyStateID,
+    start: lazy_dfa::StateId,
     found: &mut impl FnMut(usize, usize),
 ) -> Result<usize, Stop> {
-    let mut report = |cache: &Cache, sid: LazyStateID, end: usize| {
-        for i in 0..dfa.match_len(cache, sid) {
-            found(dfa.match_pattern(cache, sid, i).as_usize(), end);
-        }
-    };
-    // Progress marks let the DFA measure how many bytes it reads per state
-    // it builds, to give up when that is too few.
-    cache.search_start(s);
+    let mut id = start;
+    if LazyDfa::is_match(id) {
+        dfa.matches(id).for_each(|p| found(p, s));
+    }
     let mut at = s;
     while at < hay.len() {
-        if !sid.is_tagged() {
-            let next = dfa.next_state_untagged(cache, sid, hay[at]);
-            if !next.is_tagged() {
-                sid = next;
-                at += 1;
-                continue;
-            }
-        }
-        // A state to build, or one that is not a plain table lookup.
-        cache.search_update(at);
-        sid = dfa.next_state(cache, sid, hay[at])?;
+        id = dfa.next(id, hay[at])?;
         at += 1;
-        if sid.is_tagged() {
-            if sid.is_match() {
-                // DFA matches are delayed by one byte: this one ended
-                // before the byte that led to it.
-                report(cache, sid, at - 1);
-            } else if sid.is_dead() {
-                cache.search_finish(at);
-                return Ok(at - s);
-            } else if sid.is_quit() {
-                // Cannot happen without quit bytes; stop rather than report
-                // a partial scan.
-                return Err(Stop::GaveUp);
-            }
+        if LazyDfa::is_match(id) {
+            dfa.matches(id).for_each(|p| found(p, at));
+        } else if dfa.is_dead(id) {
+            break;
         }
     }
-    sid = dfa.next_eoi_state(cache, sid)?;
-    if sid.is_match() {
-        report(cache, sid, hay.len());
-    }
-    cache.search_finish(hay.len());
-    Ok(at - s + 1)
+    Ok(at - s)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use regex_automata::Input;
+    use regex_automata::hybrid::dfa::DFA;
+    use regex_automata::{Anchored, Input, MatchKind};
 
     /// Every (pattern, start, furthest end) of `patterns` in `hay`, each
     /// pattern searched on its own from each character with
@@ -569,8 +417,12 @@ mod tests {
         AhoCorasick::new([""; 0]).expect("an empty automaton builds")
     }
 
-    fn test_patterns() -> Vec<Hir> {
-        PATTERNS.iter().map(|p| regex_syntax::parse(p).expect("parses")).collect()
+    fn compile(pattern: &str) -> Nfa {
+        Nfa::compile(&regex_syntax::parse(pattern).expect("parses")).expect("compiles")
+    }
+
+    fn test_patterns() -> Vec<Nfa> {
+        PATTERNS.iter().map(|p| compile(p)).collect()
     }
 
     proptest! {
@@ -605,22 +457,66 @@ mod tests {
     }
 
     proptest! {
-        /// With caches so small that they are cleared over and over, the
-        /// scan finds the same: a clear forgets the start states, which
-        /// are computed again.
+        /// Threads that scan at once share the DFAs' states, and find what
+        /// each finds alone: whichever thread builds a state, the others
+        /// read it whole.
         #[test]
-        fn a_scan_with_its_cache_cleared_finds_the_same(parts in prop::collection::vec(prop_oneof![
-            prop::sample::select(vec!["20 killed", "at least 3 dead", "Foreign Minister Lavrov", "ngày 21/10", "\nngày 1/2", "2020", "é", " "])
-                .prop_map(str::to_string),
-            "[a-zA-Z0-9 \n]{0,12}",
-        ], 0..12)) {
-            let hay = parts.concat();
-            let anywhere = [Applies { language: None, word_start: false }; PATTERNS.len()];
-            let scanner = Scanner::with_cache(test_patterns(), &anywhere, no_aliases(), 0, None).expect("the test patterns compile");
-            let mut scratch = scanner.scratch();
-            scanner.scan(&hay, None, Starts::Counted, &mut scratch).expect("the scan completes");
-            prop_assert_eq!(&scratch.matches, &one_by_one(&PATTERNS, &hay, |_, _| true));
+        fn threads_sharing_the_states_find_the_same(texts in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![
+            "20 killed", "at least 3 dead", "Foreign Minister Lavrov", "ngày 21/10", "\nngày 1/2", "2020", "é", " ", "x", "(12)",
+        ]), 0..12).prop_map(|parts| parts.concat()), 1..16)) {
+            let all: Vec<Applies> = (0..PATTERNS.len()).map(applies).collect();
+            let expected: Vec<_> = texts.iter().map(|hay| one_by_one(&PATTERNS, hay, |i, s| reported(hay, i, s, Starts::Counted))).collect();
+            let scanner = Scanner::new(test_patterns(), &all, no_aliases()).expect("the test patterns compile");
+            let found: Vec<_> = std::thread::scope(|scope| {
+                let threads: Vec<_> = (0..4)
+                    .map(|t| {
+                        let (scanner, texts) = (&scanner, &texts);
+                        scope.spawn(move || {
+                            // Each thread takes the texts in its own order.
+                            let mut order: Vec<usize> = (0..texts.len()).collect();
+                            order.rotate_left(t * texts.len() / 4);
+                            let mut scratch = Scratch::default();
+                            let mut found = vec![Vec::new(); texts.len()];
+                            for i in order {
+                                scanner.scan(&texts[i], None, Starts::Counted, &mut scratch).expect("the scan completes");
+                                found[i] = scratch.matches.clone();
+                            }
+                            found
+                        })
+                    })
+                    .collect();
+                threads.into_iter().map(|t| t.join().expect("the thread ends")).collect()
+            });
+            for per_thread in found {
+                prop_assert_eq!(&per_thread, &expected);
+            }
         }
+    }
+
+    /// Look-arounds the DFA cannot decide (any but the anchors that look
+    /// behind the start) are taken as holding: the scan reports every
+    /// match of the pattern, and the extra starts and ends where the
+    /// assertion fails, which the rule's own regex then rejects.
+    #[test]
+    fn look_arounds_past_the_start_match_more_never_less() {
+        let patterns = [r"\d+(?-u:\b)", r"x$", r"(?m)a\n^b"];
+        let hay = "12ab 34 x y x\na\nb";
+        let anywhere = [Applies { language: None, word_start: false }; 3];
+        let scanner = Scanner::new(patterns.iter().map(|p| compile(p)).collect(), &anywhere, no_aliases())
+            .expect("the patterns compile");
+        let mut scratch = scanner.scratch();
+        scanner.scan(hay, None, Starts::All, &mut scratch).expect("the scan completes");
+        let exact = one_by_one(&patterns, hay, |_, _| true);
+        for m in &exact {
+            assert!(scratch.matches.contains(m), "{m:?} missing from {:?}", scratch.matches);
+        }
+        // `\d+\b` from "1" of "12ab": no word boundary after 12, yet reported.
+        assert!(scratch.matches.contains(&(0, 0, 2)));
+        assert!(!exact.contains(&(0, 0, 2)));
+        // `x$` at the first x, not at the end of the text.
+        assert!(scratch.matches.contains(&(1, 8, 9)));
+        // The line anchor after a newline the walk read is decided.
+        assert!(exact.contains(&(2, 14, 17)) && scratch.matches.contains(&(2, 14, 17)));
     }
 
     /// A pattern that runs on from any character makes the walks cost the
@@ -628,9 +524,8 @@ mod tests {
     /// only.
     #[test]
     fn a_scan_over_its_budget_stops_for_that_text_only() {
-        let hirs = vec![regex_syntax::parse(r"[^\n]+x").expect("parses")];
         let anywhere = [Applies { language: None, word_start: false }];
-        let scanner = Scanner::new(hirs, &anywhere, no_aliases()).expect("compiles");
+        let scanner = Scanner::new(vec![compile(r"[^\n]+x")], &anywhere, no_aliases()).expect("compiles");
         let mut scratch = scanner.scratch();
         assert_eq!(scanner.scan(&"a".repeat(20_000), None, Starts::Counted, &mut scratch), Err(ScanFailed));
         scanner.scan("abcx", None, Starts::Counted, &mut scratch).expect("a short text is scanned");

@@ -1,0 +1,412 @@
+//! A lazy DFA whose states all threads share.
+//!
+//! Decision: regex-automata's lazy DFA keeps its states in a cache that a
+//! search writes to, so every thread needs a cache of its own, and every
+//! thread built the same states again: about 9 MB a thread over the bundled
+//! rules, most of a run's memory. Here the transition table is one for all
+//! threads. A transition is read with one atomic load, without a lock;
+//! only a transition not yet known takes the lock, computes the state it
+//! leads to (building it if it is new) and publishes it. States are built
+//! in the first second of a run and rarely after, so threads almost never
+//! wait.
+//!
+//! The table is allocated zeroed at its full capacity ([`TABLE_CAPACITY`])
+//! once: the operating system maps its pages only as states are written to
+//! them, so it holds the memory of the states built, and states never move
+//! (readers need no lock against the table growing). When it is full, the
+//! DFA gives up and the caller searches another way.
+//!
+//! What it matches: every match (regex-automata's "all" match kind) of each
+//! pattern from the position a walk starts at (anchored). Look-arounds are
+//! decided exactly where they look behind the start of a walk (`\A`, `^`
+//! with or without `(?m)`: the walk's start state depends on the byte
+//! before it); everywhere else they are taken as holding, so that the DFA
+//! matches what its patterns match and more. The scanner only needs that
+//! (see [`super::widen`]): each rule's own regex then reads the span.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use regex_automata::util::look::Look;
+
+use super::nfa::{Nfa, Step};
+
+/// Bytes of transition table a DFA may fill (it takes only what it fills).
+const TABLE_CAPACITY: usize = 256 << 20;
+
+/// Bytes of match lists a DFA may fill.
+const MATCHES_CAPACITY: usize = 16 << 20;
+
+/// Set on the id of a state where a match ends.
+const MATCH: u32 = 1 << 31;
+
+/// A table entry not computed yet.
+const UNKNOWN: u32 = 0;
+
+/// The DFA is full: no more states can be built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Full;
+
+/// A state of the DFA: the index of its row in the table (the row's number
+/// times its length), [`MATCH`] set if a match ends in it.
+pub(crate) type StateId = u32;
+
+/// What lies behind a position: the start of the text or a byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Behind {
+    Text,
+    Byte(u8),
+}
+
+/// See the module documentation.
+pub(crate) struct LazyDfa {
+    /// The byte class of each byte.
+    classes: [u8; 256],
+    /// Entries a row has: one per class, then the row's match list.
+    stride: usize,
+    /// Row by row, the next state by class (or [`UNKNOWN`]), then, for a
+    /// match state, where its match list starts in `matches`.
+    table: Box<[AtomicU32]>,
+    /// Match lists: a length, then that many pattern numbers.
+    matches: Box<[AtomicU32]>,
+    /// Start states by the byte before the start (index 256: the start of
+    /// the text).
+    starts: Box<[StateId; 257]>,
+    /// The dead state: no pattern can go on.
+    dead: StateId,
+    builder: Mutex<Builder>,
+}
+
+/// What building states needs, behind the lock.
+struct Builder {
+    nfa: Nfa,
+    /// A byte of each class.
+    representatives: Vec<u8>,
+    /// The NFA states (those that read a byte or match, sorted) of each
+    /// row, and the state of each such set.
+    sets: Vec<Arc<[u32]>>,
+    states: std::collections::HashMap<Arc<[u32]>, StateId>,
+    /// Rows and match list entries used.
+    rows: usize,
+    matches_used: usize,
+    /// Scratch: the states a byte leads to, those seen, visited and still
+    /// to visit while following their closure, and the closure.
+    roots: Vec<u32>,
+    seen: Vec<bool>,
+    visited: Vec<u32>,
+    stack: Vec<u32>,
+    set: Vec<u32>,
+}
+
+impl std::fmt::Debug for LazyDfa {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyDfa").field("classes", &(self.stride - 1)).field("states", &self.state_count()).finish()
+    }
+}
+
+impl LazyDfa {
+    /// The DFA of `nfa`'s patterns, matches reported by pattern number.
+    pub(crate) fn new(nfa: Nfa) -> Result<LazyDfa, String> {
+        LazyDfa::with_capacity(nfa, TABLE_CAPACITY)
+    }
+
+    /// [`LazyDfa::new`] with a table of `capacity` bytes.
+    fn with_capacity(nfa: Nfa, capacity: usize) -> Result<LazyDfa, String> {
+        let ends = nfa.class_ends();
+        let mut classes = [0u8; 256];
+        let mut representatives = vec![0u8];
+        for b in 0..256 {
+            classes[b] = (representatives.len() - 1) as u8;
+            if ends[b] && b < 255 {
+                representatives.push(b as u8 + 1);
+            }
+        }
+        let stride = representatives.len() + 1;
+        let table = zeroed(capacity / 4).ok_or("could not reserve the scanner's transition table")?;
+        let matches = zeroed(MATCHES_CAPACITY / 4).ok_or("could not reserve the scanner's match lists")?;
+        let nfa_len = nfa.steps.len();
+        let mut builder = Builder {
+            nfa,
+            representatives,
+            sets: Vec::new(),
+            states: std::collections::HashMap::new(),
+            // Row 0 is never used: its index would read as unknown.
+            rows: 1,
+            // Entry 0 likewise.
+            matches_used: 1,
+            roots: Vec::new(),
+            seen: vec![false; nfa_len],
+            visited: Vec::new(),
+            stack: Vec::new(),
+            set: Vec::new(),
+        };
+        builder.sets.push(Arc::from([]));
+        let full = |_| "the scanner's automaton is too large".to_string();
+        let dead = builder.state(&table, &matches, stride).map_err(full)?;
+        let mut starts = Box::new([0; 257]);
+        let mut by_behind = std::collections::HashMap::new();
+        for (i, start) in starts.iter_mut().enumerate() {
+            let behind = match u8::try_from(i) {
+                Ok(b) => Behind::Byte(b),
+                Err(_) => Behind::Text,
+            };
+            // Only what the line anchors tell apart makes starts differ.
+            let key = match behind {
+                Behind::Byte(b) if b != b'\n' && b != b'\r' => Behind::Byte(0),
+                other => other,
+            };
+            *start = match by_behind.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let roots = builder.nfa.starts.clone();
+                    builder.closure(&roots, behind);
+                    let id = builder.state(&table, &matches, stride).map_err(full)?;
+                    by_behind.insert(key, id);
+                    id
+                }
+            };
+        }
+        Ok(LazyDfa { classes, stride, table, matches, starts, dead, builder: Mutex::new(builder) })
+    }
+
+    /// The state a walk starts in, after `behind` (`None`: the start of
+    /// the text).
+    #[inline]
+    pub(crate) fn start(&self, behind: Option<u8>) -> StateId {
+        self.starts[behind.map_or(256, usize::from)]
+    }
+
+    #[inline]
+    pub(crate) fn is_dead(&self, id: StateId) -> bool {
+        id == self.dead
+    }
+
+    #[inline]
+    pub(crate) fn is_match(id: StateId) -> bool {
+        id & MATCH != 0
+    }
+
+    /// The state after reading `byte` in state `id`.
+    #[inline]
+    pub(crate) fn next(&self, id: StateId, byte: u8) -> Result<StateId, Full> {
+        let class = usize::from(self.classes[usize::from(byte)]);
+        let at = (id & !MATCH) as usize + class;
+        // Acquire: a state published by another thread is seen with its
+        // match list.
+        match self.table[at].load(Ordering::Acquire) {
+            UNKNOWN => self.build(at, class),
+            next => Ok(next),
+        }
+    }
+
+    /// The patterns whose matches end in state `id` (a match state).
+    pub(crate) fn matches(&self, id: StateId) -> impl Iterator<Item = usize> + '_ {
+        let at = self.table[(id & !MATCH) as usize + self.stride - 1].load(Ordering::Relaxed) as usize;
+        let len = if LazyDfa::is_match(id) { self.matches[at].load(Ordering::Relaxed) as usize } else { 0 };
+        self.matches[at + 1..at + 1 + len].iter().map(|p| p.load(Ordering::Relaxed) as usize)
+    }
+
+    /// Computes table entry `at`, for class `class` of its row.
+    #[cold]
+    fn build(&self, at: usize, class: usize) -> Result<StateId, Full> {
+        let mut builder = self.builder.lock().unwrap_or_else(PoisonError::into_inner);
+        // Another thread may have computed it while this one waited.
+        let known = self.table[at].load(Ordering::Relaxed);
+        if known != UNKNOWN {
+            return Ok(known);
+        }
+        builder.step(at / self.stride, class);
+        let next = builder.state(&self.table, &self.matches, self.stride)?;
+        // Release: pairs with the Acquire in `next`.
+        self.table[at].store(next, Ordering::Release);
+        Ok(next)
+    }
+
+    /// States built so far (the dead state included).
+    pub(crate) fn state_count(&self) -> usize {
+        self.builder.lock().unwrap_or_else(PoisonError::into_inner).rows - 1
+    }
+}
+
+impl Builder {
+    /// Fills `self.set` with the states reached from those of `row` by
+    /// reading a byte of class `class`.
+    fn step(&mut self, row: usize, class: usize) {
+        let byte = self.representatives[class];
+        let mut roots = std::mem::take(&mut self.roots);
+        roots.clear();
+        for &s in self.sets[row].iter() {
+            if let Step::Bytes { from, to } = self.nfa.steps[s as usize] {
+                let edges = &self.nfa.edges[from as usize..to as usize];
+                roots.extend(edges.iter().filter(|e| e.lo <= byte && byte <= e.hi).map(|e| e.next));
+            }
+        }
+        self.closure(&roots, Behind::Byte(byte));
+        self.roots = roots;
+    }
+
+    /// Fills `self.set` with the NFA states reached from `roots` without
+    /// reading a byte, where `behind` lies behind the position: those that
+    /// read a byte or match, sorted.
+    fn closure(&mut self, roots: &[u32], behind: Behind) {
+        self.set.clear();
+        self.stack.clear();
+        self.stack.extend(roots.iter().rev());
+        while let Some(s) = self.stack.pop() {
+            if std::mem::replace(&mut self.seen[s as usize], true) {
+                continue;
+            }
+            self.visited.push(s);
+            match self.nfa.steps[s as usize] {
+                Step::Bytes { .. } | Step::Match { .. } => self.set.push(s),
+                Step::Split { from, to } => {
+                    self.stack.extend(self.nfa.alternates[from as usize..to as usize].iter().rev());
+                }
+                Step::Look { look, next } => {
+                    if holds(look, behind) {
+                        self.stack.push(next);
+                    }
+                }
+                Step::Fail => {}
+            }
+        }
+        for s in self.visited.drain(..) {
+            self.seen[s as usize] = false;
+        }
+        self.set.sort_unstable();
+    }
+
+    /// The state of `self.set`, built if it is new.
+    fn state(&mut self, table: &[AtomicU32], matches: &[AtomicU32], stride: usize) -> Result<StateId, Full> {
+        if let Some(&id) = self.states.get(&self.set[..]) {
+            return Ok(id);
+        }
+        let row = self.rows * stride;
+        if row + stride > table.len() || row >= MATCH as usize {
+            return Err(Full);
+        }
+        let patterns: Vec<u32> = self
+            .set
+            .iter()
+            .filter_map(|&s| match self.nfa.steps[s as usize] {
+                Step::Match { pattern } => Some(pattern),
+                _ => None,
+            })
+            .collect();
+        let mut id = row as StateId;
+        if !patterns.is_empty() {
+            let at = self.matches_used;
+            if at + 1 + patterns.len() > matches.len() {
+                return Err(Full);
+            }
+            matches[at].store(patterns.len() as u32, Ordering::Relaxed);
+            for (slot, &p) in matches[at + 1..].iter().zip(&patterns) {
+                slot.store(p, Ordering::Relaxed);
+            }
+            self.matches_used = at + 1 + patterns.len();
+            table[row + stride - 1].store(at as u32, Ordering::Relaxed);
+            id |= MATCH;
+        }
+        self.rows += 1;
+        let set: Arc<[u32]> = Arc::from(&self.set[..]);
+        self.sets.push(Arc::clone(&set));
+        self.states.insert(set, id);
+        Ok(id)
+    }
+}
+
+/// Whether `look` is taken to hold at a position with `behind` behind it:
+/// the anchors that look only behind are decided, the rest hold (the DFA
+/// matches more, never less).
+fn holds(look: Look, behind: Behind) -> bool {
+    match look {
+        Look::Start => behind == Behind::Text,
+        Look::StartLF => matches!(behind, Behind::Text | Behind::Byte(b'\n')),
+        Look::StartCRLF => matches!(behind, Behind::Text | Behind::Byte(b'\n' | b'\r')),
+        _ => true,
+    }
+}
+
+/// `len` zeroed entries, not touched: pages are mapped as they are written.
+fn zeroed(len: usize) -> Option<Box<[AtomicU32]>> {
+    let layout = std::alloc::Layout::array::<AtomicU32>(len).ok()?;
+    // SAFETY: the layout is not zero-sized (len > 0 for the capacities
+    // above); all-zero bytes are a valid `AtomicU32` (it has the size, bit
+    // validity and alignment of `u32`); the box frees the memory with the
+    // same layout, that of `[AtomicU32]` of `len`.
+    unsafe {
+        let ptr = std::alloc::alloc_zeroed(layout).cast::<AtomicU32>();
+        if ptr.is_null() {
+            return None;
+        }
+        Some(Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dfa(pattern: &str, capacity: usize) -> LazyDfa {
+        let nfa = Nfa::compile(&regex_syntax::parse(pattern).expect("parses")).expect("compiles");
+        LazyDfa::with_capacity(nfa, capacity).expect("builds")
+    }
+
+    /// Walks `hay` from its start: the ends of the matches, or where the
+    /// DFA gave up.
+    fn walk(dfa: &LazyDfa, hay: &[u8]) -> Result<Vec<usize>, Full> {
+        let mut id = dfa.start(None);
+        let mut ends = Vec::new();
+        for (i, &b) in hay.iter().enumerate() {
+            if LazyDfa::is_match(id) {
+                ends.push(i);
+            }
+            id = dfa.next(id, b)?;
+            if dfa.is_dead(id) {
+                return Ok(ends);
+            }
+        }
+        if LazyDfa::is_match(id) {
+            ends.push(hay.len());
+        }
+        Ok(ends)
+    }
+
+    /// A match ends in the state reached after its last byte, every match
+    /// of the walk is reported, and the walk ends where no match can go on.
+    #[test]
+    fn every_end_of_a_walk_is_reported() {
+        let dfa = dfa("a+", TABLE_CAPACITY);
+        assert_eq!(walk(&dfa, b"aaab"), Ok(vec![1, 2, 3]));
+        assert_eq!(dfa.matches(dfa.next(dfa.start(None), b'a').expect("room")).collect::<Vec<_>>(), [0]);
+        assert_eq!(walk(&dfa, b"ba"), Ok(vec![]));
+    }
+
+    /// With no room for the states a text needs, the DFA says so rather
+    /// than search wrongly; the states it has keep working.
+    #[test]
+    fn a_full_table_gives_up() {
+        let stride = dfa("abcdef", TABLE_CAPACITY).stride;
+        // The unused row, the dead state, the start and one more.
+        let small = dfa("abcdef", 4 * stride * 4);
+        assert_eq!(walk(&small, b"abcdef"), Err(Full));
+        assert_eq!(small.next(small.start(None), b'a').map(|id| small.is_dead(id)), Ok(false));
+        assert_eq!(walk(&dfa("abcdef", TABLE_CAPACITY), b"abcdef"), Ok(vec![6]));
+    }
+
+    /// The start state depends on the byte before the start only through
+    /// the anchors that look behind.
+    #[test]
+    fn starts_differ_only_where_an_anchor_looks_behind() {
+        let dfa = dfa(r"(?m)^x|\Ay", TABLE_CAPACITY);
+        assert_eq!(walk(&dfa, b"x"), Ok(vec![1]));
+        assert_eq!(walk(&dfa, b"y"), Ok(vec![1]));
+        let after = |b: u8, hay: &[u8]| {
+            let id = dfa.next(dfa.start(Some(b)), hay[0]).expect("room");
+            LazyDfa::is_match(id)
+        };
+        assert!(after(b'\n', b"x") && !after(b'\n', b"y"));
+        assert!(!after(b'a', b"x") && !after(b'a', b"y"));
+        assert_eq!(dfa.start(Some(b'a')), dfa.start(Some(b'z')));
+    }
+}
