@@ -13,8 +13,9 @@
 //! The table is allocated zeroed at its full capacity ([`TABLE_CAPACITY`])
 //! once: the operating system maps its pages only as states are written to
 //! them, so it holds the memory of the states built, and states never move
-//! (readers need no lock against the table growing). When it is full, the
-//! DFA gives up and the caller searches another way.
+//! (readers need no lock against the table growing). A system that will
+//! not reserve that much address space gets a smaller table. When the
+//! table is full, the DFA gives up and the caller searches another way.
 //!
 //! What it matches: every match (regex-automata's "all" match kind) of each
 //! pattern from the position a walk starts at (anchored). Look-arounds are
@@ -31,11 +32,14 @@ use regex_automata::util::look::Look;
 
 use super::nfa::{Nfa, Step};
 
-/// Bytes of transition table a DFA may fill (it takes only what it fills).
-const TABLE_CAPACITY: usize = 256 << 20;
+/// Bytes of transition table a DFA may fill (it takes only what it
+/// fills): 140,000 states of 119 classes. The bundled rules' DFAs fill 3.7
+/// and 2.3 MB over the scale corpus, the benches' set ten times larger 6
+/// MB.
+const TABLE_CAPACITY: usize = 64 << 20;
 
-/// Bytes of match lists a DFA may fill.
-const MATCHES_CAPACITY: usize = 16 << 20;
+/// The smallest table tried when the system refuses a larger one.
+const TABLE_MINIMUM: usize = 1 << 20;
 
 /// Set on the id of a state where a match ends.
 const MATCH: u32 = 1 << 31;
@@ -64,11 +68,13 @@ pub(crate) struct LazyDfa {
     classes: [u8; 256],
     /// Entries a row has: one per class, then the row's match list.
     stride: usize,
-    /// Row by row, the next state by class (or [`UNKNOWN`]), then, for a
-    /// match state, where its match list starts in `matches`.
+    /// Up to `table_len`, row by row, the next state by class (or
+    /// [`UNKNOWN`]), then, for a match state, where its match list starts;
+    /// after it, the match lists: a length, then that many pattern numbers.
+    /// One allocation, so that it is large enough for the allocator to map
+    /// it on its own, untouched.
     table: Box<[AtomicU32]>,
-    /// Match lists: a length, then that many pattern numbers.
-    matches: Box<[AtomicU32]>,
+    table_len: usize,
     /// Start states by the byte before the start (index 256: the start of
     /// the text).
     starts: Box<[StateId; 257]>,
@@ -86,7 +92,7 @@ struct Builder {
     /// row, and the state of each such set.
     sets: Vec<Arc<[u32]>>,
     states: std::collections::HashMap<Arc<[u32]>, StateId>,
-    /// Rows and match list entries used.
+    /// Rows used, and where the next match list goes in the table.
     rows: usize,
     matches_used: usize,
     /// Scratch: the states a byte leads to, those seen, visited and still
@@ -122,8 +128,11 @@ impl LazyDfa {
             }
         }
         let stride = representatives.len() + 1;
-        let table = zeroed(capacity / 4).ok_or("could not reserve the scanner's transition table")?;
-        let matches = zeroed(MATCHES_CAPACITY / 4).ok_or("could not reserve the scanner's match lists")?;
+        // Match lists take far less than the table: a sixteenth.
+        let (table, table_len) = std::iter::successors(Some(capacity), |c| Some(c / 2))
+            .take_while(|&c| c >= TABLE_MINIMUM.min(capacity))
+            .find_map(|c| Some((zeroed(c / 4 + (c / 64).max(16))?, c / 4)))
+            .ok_or("could not reserve memory for the scanner's automaton")?;
         let nfa_len = nfa.steps.len();
         let mut builder = Builder {
             nfa,
@@ -132,8 +141,7 @@ impl LazyDfa {
             states: std::collections::HashMap::new(),
             // Row 0 is never used: its index would read as unknown.
             rows: 1,
-            // Entry 0 likewise.
-            matches_used: 1,
+            matches_used: table_len,
             roots: Vec::new(),
             seen: vec![false; nfa_len],
             visited: Vec::new(),
@@ -142,7 +150,7 @@ impl LazyDfa {
         };
         builder.sets.push(Arc::from([]));
         let full = |_| "the scanner's automaton is too large".to_string();
-        let dead = builder.state(&table, &matches, stride).map_err(full)?;
+        let dead = builder.state(&table, table_len, stride).map_err(full)?;
         let mut starts = Box::new([0; 257]);
         let mut by_behind = std::collections::HashMap::new();
         for (i, start) in starts.iter_mut().enumerate() {
@@ -160,13 +168,13 @@ impl LazyDfa {
                 None => {
                     let roots = builder.nfa.starts.clone();
                     builder.closure(&roots, behind);
-                    let id = builder.state(&table, &matches, stride).map_err(full)?;
+                    let id = builder.state(&table, table_len, stride).map_err(full)?;
                     by_behind.insert(key, id);
                     id
                 }
             };
         }
-        Ok(LazyDfa { classes, stride, table, matches, starts, dead, builder: Mutex::new(builder) })
+        Ok(LazyDfa { classes, stride, table, table_len, starts, dead, builder: Mutex::new(builder) })
     }
 
     /// The state a walk starts in, after `behind` (`None`: the start of
@@ -202,8 +210,8 @@ impl LazyDfa {
     /// The patterns whose matches end in state `id` (a match state).
     pub(crate) fn matches(&self, id: StateId) -> impl Iterator<Item = usize> + '_ {
         let at = self.table[(id & !MATCH) as usize + self.stride - 1].load(Ordering::Relaxed) as usize;
-        let len = if LazyDfa::is_match(id) { self.matches[at].load(Ordering::Relaxed) as usize } else { 0 };
-        self.matches[at + 1..at + 1 + len].iter().map(|p| p.load(Ordering::Relaxed) as usize)
+        let len = if LazyDfa::is_match(id) { self.table[at].load(Ordering::Relaxed) as usize } else { 0 };
+        self.table[at + 1..at + 1 + len].iter().map(|p| p.load(Ordering::Relaxed) as usize)
     }
 
     /// Computes table entry `at`, for class `class` of its row.
@@ -216,7 +224,7 @@ impl LazyDfa {
             return Ok(known);
         }
         builder.step(at / self.stride, class);
-        let next = builder.state(&self.table, &self.matches, self.stride)?;
+        let next = builder.state(&self.table, self.table_len, self.stride)?;
         // Release: pairs with the Acquire in `next`.
         self.table[at].store(next, Ordering::Release);
         Ok(next)
@@ -277,12 +285,12 @@ impl Builder {
     }
 
     /// The state of `self.set`, built if it is new.
-    fn state(&mut self, table: &[AtomicU32], matches: &[AtomicU32], stride: usize) -> Result<StateId, Full> {
+    fn state(&mut self, table: &[AtomicU32], table_len: usize, stride: usize) -> Result<StateId, Full> {
         if let Some(&id) = self.states.get(&self.set[..]) {
             return Ok(id);
         }
         let row = self.rows * stride;
-        if row + stride > table.len() || row >= MATCH as usize {
+        if row + stride > table_len || row >= MATCH as usize {
             return Err(Full);
         }
         let patterns: Vec<u32> = self
@@ -296,11 +304,11 @@ impl Builder {
         let mut id = row as StateId;
         if !patterns.is_empty() {
             let at = self.matches_used;
-            if at + 1 + patterns.len() > matches.len() {
+            if at + 1 + patterns.len() > table.len() {
                 return Err(Full);
             }
-            matches[at].store(patterns.len() as u32, Ordering::Relaxed);
-            for (slot, &p) in matches[at + 1..].iter().zip(&patterns) {
+            table[at].store(patterns.len() as u32, Ordering::Relaxed);
+            for (slot, &p) in table[at + 1..].iter().zip(&patterns) {
                 slot.store(p, Ordering::Relaxed);
             }
             self.matches_used = at + 1 + patterns.len();
@@ -329,11 +337,14 @@ fn holds(look: Look, behind: Behind) -> bool {
 
 /// `len` zeroed entries, not touched: pages are mapped as they are written.
 fn zeroed(len: usize) -> Option<Box<[AtomicU32]>> {
+    if len == 0 {
+        return None;
+    }
     let layout = std::alloc::Layout::array::<AtomicU32>(len).ok()?;
-    // SAFETY: the layout is not zero-sized (len > 0 for the capacities
-    // above); all-zero bytes are a valid `AtomicU32` (it has the size, bit
-    // validity and alignment of `u32`); the box frees the memory with the
-    // same layout, that of `[AtomicU32]` of `len`.
+    // SAFETY: the layout is not zero-sized (len > 0); all-zero bytes are a
+    // valid `AtomicU32` (it has the size, bit validity and alignment of
+    // `u32`); the box frees the memory with the same layout, that of
+    // `[AtomicU32]` of `len`.
     unsafe {
         let ptr = std::alloc::alloc_zeroed(layout).cast::<AtomicU32>();
         if ptr.is_null() {
