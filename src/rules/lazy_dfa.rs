@@ -10,12 +10,16 @@
 //! in the first second of a run and rarely after, so threads almost never
 //! wait.
 //!
-//! The table is allocated zeroed at its full capacity ([`TABLE_CAPACITY`])
-//! once: the operating system maps its pages only as states are written to
-//! them, so it holds the memory of the states built, and states never move
-//! (readers need no lock against the table growing). A system that will
-//! not reserve that much address space gets a smaller table. When the
-//! table is full, the DFA gives up and the caller searches another way.
+//! The table is allocated zeroed at its full capacity once: the operating
+//! system maps its pages only as states are written to them, so it holds
+//! the memory of the states built, and states never move (readers need no
+//! lock against the table growing). Its cells are 16 bits wide (see
+//! [`Cell`]), half the memory of 32, which holds 32,767 states: the bundled
+//! rules' DFAs build 7,700 and 4,900 over the scale corpus, the benches'
+//! set ten times larger 12,500. A rule set that needs more fills the table,
+//! and the scanner moves to a DFA of 32-bit cells ([`TABLE_CAPACITY`]); when
+//! that one is full too, the scanner gives up and the caller searches
+//! another way.
 //!
 //! What it matches: every match (regex-automata's "all" match kind) of each
 //! pattern from the position a walk starts at (anchored). Look-arounds are
@@ -25,24 +29,19 @@
 //! matches what its patterns match and more. The scanner only needs that
 //! (see [`super::widen`]): each rule's own regex then reads the span.
 
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use regex_automata::util::look::Look;
 
 use super::nfa::{Nfa, Step};
 
-/// Bytes of transition table a DFA may fill (it takes only what it
-/// fills): 140,000 states of 119 classes. The bundled rules' DFAs fill 3.7
-/// and 2.3 MB over the scale corpus, the benches' set ten times larger 6
-/// MB.
-const TABLE_CAPACITY: usize = 64 << 20;
+/// Bytes of transition table a DFA of 32-bit cells may fill (it takes only
+/// what it fills): 140,000 states of 119 classes.
+pub(crate) const TABLE_CAPACITY: usize = 64 << 20;
 
 /// The smallest table tried when the system refuses a larger one.
 const TABLE_MINIMUM: usize = 1 << 20;
-
-/// Set on the id of a state where a match ends.
-const MATCH: u32 = 1 << 31;
 
 /// A table entry not computed yet.
 const UNKNOWN: u32 = 0;
@@ -51,9 +50,43 @@ const UNKNOWN: u32 = 0;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Full;
 
-/// A state of the DFA: the index of its row in the table (the row's number
-/// times its length), [`MATCH`] set if a match ends in it.
+/// A state of the DFA: the number of its row in the table, [`Cell::MATCH`]
+/// set if a match ends in it.
 pub(crate) type StateId = u32;
+
+/// A cell of the transition table, holding a [`StateId`].
+pub(crate) trait Cell: Zeroable + Send + Sync + Sized + 'static {
+    /// Set on the id of a state where a match ends; the rows are numbered
+    /// below it.
+    const MATCH: u32;
+    fn load(&self, order: Ordering) -> u32;
+    fn store(&self, id: u32, order: Ordering);
+}
+
+impl Cell for AtomicU16 {
+    const MATCH: u32 = 1 << 15;
+    #[inline]
+    fn load(&self, order: Ordering) -> u32 {
+        u32::from(AtomicU16::load(self, order))
+    }
+    #[inline]
+    fn store(&self, id: u32, order: Ordering) {
+        // Ids stay below 2^16: rows below MATCH, the flag at bit 15.
+        AtomicU16::store(self, id as u16, order);
+    }
+}
+
+impl Cell for AtomicU32 {
+    const MATCH: u32 = 1 << 31;
+    #[inline]
+    fn load(&self, order: Ordering) -> u32 {
+        AtomicU32::load(self, order)
+    }
+    #[inline]
+    fn store(&self, id: u32, order: Ordering) {
+        AtomicU32::store(self, id, order);
+    }
+}
 
 /// What lies behind a position: the start of the text or a byte.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -63,18 +96,17 @@ enum Behind {
 }
 
 /// See the module documentation.
-pub(crate) struct LazyDfa {
+pub(crate) struct LazyDfa<C: Cell> {
     /// The byte class of each byte.
     classes: [u8; 256],
-    /// Entries a row has: one per class, then the row's match list.
+    /// Cells a row has: one per class.
     stride: usize,
-    /// Up to `table_len`, row by row, the next state by class (or
-    /// [`UNKNOWN`]), then, for a match state, where its match list starts;
-    /// after it, the match lists: a length, then that many pattern numbers.
-    /// One allocation, so that it is large enough for the allocator to map
-    /// it on its own, untouched.
-    table: Box<[AtomicU32]>,
-    table_len: usize,
+    /// Row by row, the next state by class (or [`UNKNOWN`]).
+    table: Box<[C]>,
+    /// First, for each row of a match state, where its match list starts in
+    /// this same block; then the match lists, a length and that many
+    /// pattern numbers.
+    lists: Box<[AtomicU32]>,
     /// Start states by the byte before the start (index 256: the start of
     /// the text).
     starts: Box<[StateId; 257]>,
@@ -85,16 +117,18 @@ pub(crate) struct LazyDfa {
 
 /// What building states needs, behind the lock.
 struct Builder {
-    nfa: Nfa,
+    nfa: Arc<Nfa>,
     /// A byte of each class.
     representatives: Vec<u8>,
     /// The NFA states (those that read a byte or match, sorted) of each
     /// row, and the state of each such set.
     sets: Vec<Arc<[u32]>>,
     states: std::collections::HashMap<Arc<[u32]>, StateId>,
-    /// Rows used, and where the next match list goes in the table.
+    /// Rows used and the most there can be, and where the next match list
+    /// goes in `lists`.
     rows: usize,
-    matches_used: usize,
+    max_rows: usize,
+    lists_used: usize,
     /// Scratch: the states a byte leads to, those seen, visited and still
     /// to visit while following their closure, and the closure.
     roots: Vec<u32>,
@@ -104,20 +138,17 @@ struct Builder {
     set: Vec<u32>,
 }
 
-impl std::fmt::Debug for LazyDfa {
+impl<C: Cell> std::fmt::Debug for LazyDfa<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LazyDfa").field("classes", &(self.stride - 1)).field("states", &self.state_count()).finish()
+        f.debug_struct("LazyDfa").field("classes", &self.stride).field("states", &self.state_count()).finish()
     }
 }
 
-impl LazyDfa {
-    /// The DFA of `nfa`'s patterns, matches reported by pattern number.
-    pub(crate) fn new(nfa: Nfa) -> Result<LazyDfa, String> {
-        LazyDfa::with_capacity(nfa, TABLE_CAPACITY)
-    }
-
-    /// [`LazyDfa::new`] with a table of `capacity` bytes.
-    fn with_capacity(nfa: Nfa, capacity: usize) -> Result<LazyDfa, String> {
+impl<C: Cell> LazyDfa<C> {
+    /// The DFA of `nfa`'s patterns, matches reported by pattern number,
+    /// with a table of at most `bytes` bytes (and at most as many rows as
+    /// its cells can number).
+    pub(crate) fn new(nfa: Arc<Nfa>, bytes: usize) -> Result<LazyDfa<C>, String> {
         let ends = nfa.class_ends();
         let mut classes = [0u8; 256];
         let mut representatives = vec![0u8];
@@ -127,11 +158,14 @@ impl LazyDfa {
                 representatives.push(b as u8 + 1);
             }
         }
-        let stride = representatives.len() + 1;
-        // Match lists take far less than the table: a sixteenth.
-        let (table, table_len) = std::iter::successors(Some(capacity), |c| Some(c / 2))
-            .take_while(|&c| c >= TABLE_MINIMUM.min(capacity))
-            .find_map(|c| Some((zeroed(c / 4 + (c / 64).max(16))?, c / 4)))
+        let stride = representatives.len();
+        let row_bytes = stride * std::mem::size_of::<C>();
+        let most_rows = (C::MATCH as usize).min(bytes / row_bytes);
+        // Each row may need a list start, and match lists are short.
+        let reserve = |rows: usize| Some((zeroed::<C>(rows * stride)?, zeroed::<AtomicU32>(rows * 2 + 64)?, rows));
+        let (table, lists, max_rows) = std::iter::successors(Some(most_rows), |r| Some(r / 2))
+            .take_while(|&r| r >= (TABLE_MINIMUM / row_bytes).min(most_rows).max(4))
+            .find_map(reserve)
             .ok_or("could not reserve memory for the scanner's automaton")?;
         let nfa_len = nfa.steps.len();
         let mut builder = Builder {
@@ -139,9 +173,10 @@ impl LazyDfa {
             representatives,
             sets: Vec::new(),
             states: std::collections::HashMap::new(),
-            // Row 0 is never used: its index would read as unknown.
+            // Row 0 is never used: its number would read as unknown.
             rows: 1,
-            matches_used: table_len,
+            max_rows,
+            lists_used: max_rows,
             roots: Vec::new(),
             seen: vec![false; nfa_len],
             visited: Vec::new(),
@@ -150,7 +185,7 @@ impl LazyDfa {
         };
         builder.sets.push(Arc::from([]));
         let full = |_| "the scanner's automaton is too large".to_string();
-        let dead = builder.state(&table, table_len, stride).map_err(full)?;
+        let dead = builder.state::<C>(&lists).map_err(full)?;
         let mut starts = Box::new([0; 257]);
         let mut by_behind = std::collections::HashMap::new();
         for (i, start) in starts.iter_mut().enumerate() {
@@ -168,13 +203,13 @@ impl LazyDfa {
                 None => {
                     let roots = builder.nfa.starts.clone();
                     builder.closure(&roots, behind);
-                    let id = builder.state(&table, table_len, stride).map_err(full)?;
+                    let id = builder.state::<C>(&lists).map_err(full)?;
                     by_behind.insert(key, id);
                     id
                 }
             };
         }
-        Ok(LazyDfa { classes, stride, table, table_len, starts, dead, builder: Mutex::new(builder) })
+        Ok(LazyDfa { classes, stride, table, lists, starts, dead, builder: Mutex::new(builder) })
     }
 
     /// The state a walk starts in, after `behind` (`None`: the start of
@@ -191,40 +226,45 @@ impl LazyDfa {
 
     #[inline]
     pub(crate) fn is_match(id: StateId) -> bool {
-        id & MATCH != 0
+        id & C::MATCH != 0
     }
 
     /// The state after reading `byte` in state `id`.
     #[inline]
     pub(crate) fn next(&self, id: StateId, byte: u8) -> Result<StateId, Full> {
         let class = usize::from(self.classes[usize::from(byte)]);
-        let at = (id & !MATCH) as usize + class;
+        let at = (id & !C::MATCH) as usize * self.stride + class;
         // Acquire: a state published by another thread is seen with its
         // match list.
         match self.table[at].load(Ordering::Acquire) {
-            UNKNOWN => self.build(at, class),
+            UNKNOWN => self.build(at),
             next => Ok(next),
         }
     }
 
-    /// The patterns whose matches end in state `id` (a match state).
+    /// The patterns whose matches end in state `id`.
     pub(crate) fn matches(&self, id: StateId) -> impl Iterator<Item = usize> + '_ {
-        let at = self.table[(id & !MATCH) as usize + self.stride - 1].load(Ordering::Relaxed) as usize;
-        let len = if LazyDfa::is_match(id) { self.table[at].load(Ordering::Relaxed) as usize } else { 0 };
-        self.table[at + 1..at + 1 + len].iter().map(|p| p.load(Ordering::Relaxed) as usize)
+        let (at, len) = match LazyDfa::<C>::is_match(id) {
+            true => {
+                let at = self.lists[(id & !C::MATCH) as usize].load(Ordering::Relaxed) as usize;
+                (at + 1, self.lists[at].load(Ordering::Relaxed) as usize)
+            }
+            false => (0, 0),
+        };
+        self.lists[at..at + len].iter().map(|p| p.load(Ordering::Relaxed) as usize)
     }
 
-    /// Computes table entry `at`, for class `class` of its row.
+    /// Computes table entry `at`.
     #[cold]
-    fn build(&self, at: usize, class: usize) -> Result<StateId, Full> {
+    fn build(&self, at: usize) -> Result<StateId, Full> {
         let mut builder = self.builder.lock().unwrap_or_else(PoisonError::into_inner);
         // Another thread may have computed it while this one waited.
         let known = self.table[at].load(Ordering::Relaxed);
         if known != UNKNOWN {
             return Ok(known);
         }
-        builder.step(at / self.stride, class);
-        let next = builder.state(&self.table, self.table_len, self.stride)?;
+        builder.step(at / self.stride, at % self.stride);
+        let next = builder.state::<C>(&self.lists)?;
         // Release: pairs with the Acquire in `next`.
         self.table[at].store(next, Ordering::Release);
         Ok(next)
@@ -284,13 +324,14 @@ impl Builder {
         self.set.sort_unstable();
     }
 
-    /// The state of `self.set`, built if it is new.
-    fn state(&mut self, table: &[AtomicU32], table_len: usize, stride: usize) -> Result<StateId, Full> {
+    /// The state of `self.set`, built if it is new (its match list
+    /// written to `lists`).
+    fn state<C: Cell>(&mut self, lists: &[AtomicU32]) -> Result<StateId, Full> {
         if let Some(&id) = self.states.get(&self.set[..]) {
             return Ok(id);
         }
-        let row = self.rows * stride;
-        if row + stride > table_len || row >= MATCH as usize {
+        let row = self.rows;
+        if row >= self.max_rows {
             return Err(Full);
         }
         let patterns: Vec<u32> = self
@@ -303,17 +344,17 @@ impl Builder {
             .collect();
         let mut id = row as StateId;
         if !patterns.is_empty() {
-            let at = self.matches_used;
-            if at + 1 + patterns.len() > table.len() {
+            let at = self.lists_used;
+            if at + 1 + patterns.len() > lists.len() {
                 return Err(Full);
             }
-            table[at].store(patterns.len() as u32, Ordering::Relaxed);
-            for (slot, &p) in table[at + 1..].iter().zip(&patterns) {
+            lists[at].store(patterns.len() as u32, Ordering::Relaxed);
+            for (slot, &p) in lists[at + 1..].iter().zip(&patterns) {
                 slot.store(p, Ordering::Relaxed);
             }
-            self.matches_used = at + 1 + patterns.len();
-            table[row + stride - 1].store(at as u32, Ordering::Relaxed);
-            id |= MATCH;
+            self.lists_used = at + 1 + patterns.len();
+            lists[row].store(at as u32, Ordering::Relaxed);
+            id |= C::MATCH;
         }
         self.rows += 1;
         let set: Arc<[u32]> = Arc::from(&self.set[..]);
@@ -335,18 +376,18 @@ fn holds(look: Look, behind: Behind) -> bool {
     }
 }
 
-/// `len` zeroed entries, not touched: pages are mapped as they are written.
-fn zeroed(len: usize) -> Option<Box<[AtomicU32]>> {
+/// `len` zeroed cells. Allocated zeroed, a large block is mapped by the
+/// operating system page by page as it is written.
+fn zeroed<T: Zeroable>(len: usize) -> Option<Box<[T]>> {
     if len == 0 {
         return None;
     }
-    let layout = std::alloc::Layout::array::<AtomicU32>(len).ok()?;
+    let layout = std::alloc::Layout::array::<T>(len).ok()?;
     // SAFETY: the layout is not zero-sized (len > 0); all-zero bytes are a
-    // valid `AtomicU32` (it has the size, bit validity and alignment of
-    // `u32`); the box frees the memory with the same layout, that of
-    // `[AtomicU32]` of `len`.
+    // valid `T` (see `Zeroable`); the box frees the memory with the same
+    // layout, that of `[T]` of `len`.
     unsafe {
-        let ptr = std::alloc::alloc_zeroed(layout).cast::<AtomicU32>();
+        let ptr = std::alloc::alloc_zeroed(layout).cast::<T>();
         if ptr.is_null() {
             return None;
         }
@@ -354,22 +395,39 @@ fn zeroed(len: usize) -> Option<Box<[AtomicU32]>> {
     }
 }
 
+/// Types for which all-zero bytes are a valid value.
+///
+/// # Safety
+///
+/// Implement only for such types: [`zeroed`] relies on it.
+pub(crate) unsafe trait Zeroable {}
+
+// SAFETY: atomic integers have the size, bit validity and alignment of
+// their integer, for which zero is valid.
+unsafe impl Zeroable for AtomicU16 {}
+// SAFETY: as above.
+unsafe impl Zeroable for AtomicU32 {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn dfa(pattern: &str, capacity: usize) -> LazyDfa {
-        let nfa = Nfa::compile(&regex_syntax::parse(pattern).expect("parses")).expect("compiles");
-        LazyDfa::with_capacity(nfa, capacity).expect("builds")
+    /// The DFA of `patterns`, one per `;`.
+    fn dfa<C: Cell>(patterns: &str, bytes: usize) -> LazyDfa<C> {
+        let nfas: Vec<Nfa> = patterns
+            .split(';')
+            .map(|p| Nfa::compile(&regex_syntax::parse(p).expect("parses")).expect("compiles"))
+            .collect();
+        LazyDfa::new(Arc::new(Nfa::merge(&nfas)), bytes).expect("builds")
     }
 
     /// Walks `hay` from its start: the ends of the matches, or where the
     /// DFA gave up.
-    fn walk(dfa: &LazyDfa, hay: &[u8]) -> Result<Vec<usize>, Full> {
+    fn walk<C: Cell>(dfa: &LazyDfa<C>, hay: &[u8]) -> Result<Vec<usize>, Full> {
         let mut id = dfa.start(None);
         let mut ends = Vec::new();
         for (i, &b) in hay.iter().enumerate() {
-            if LazyDfa::is_match(id) {
+            if LazyDfa::<C>::is_match(id) {
                 ends.push(i);
             }
             id = dfa.next(id, b)?;
@@ -377,44 +435,65 @@ mod tests {
                 return Ok(ends);
             }
         }
-        if LazyDfa::is_match(id) {
+        if LazyDfa::<C>::is_match(id) {
             ends.push(hay.len());
         }
         Ok(ends)
     }
 
     /// A match ends in the state reached after its last byte, every match
-    /// of the walk is reported, and the walk ends where no match can go on.
+    /// of every pattern is reported, and the walk ends where no match can
+    /// go on.
     #[test]
     fn every_end_of_a_walk_is_reported() {
-        let dfa = dfa("a+", TABLE_CAPACITY);
-        assert_eq!(walk(&dfa, b"aaab"), Ok(vec![1, 2, 3]));
-        assert_eq!(dfa.matches(dfa.next(dfa.start(None), b'a').expect("room")).collect::<Vec<_>>(), [0]);
-        assert_eq!(walk(&dfa, b"ba"), Ok(vec![]));
+        fn check<C: Cell>() {
+            let dfa = dfa::<C>("a+;ab", TABLE_CAPACITY);
+            assert_eq!(walk(&dfa, b"aaab"), Ok(vec![1, 2, 3]));
+            assert_eq!(walk(&dfa, b"ab"), Ok(vec![1, 2]));
+            let after_a = dfa.next(dfa.start(None), b'a').expect("room");
+            assert_eq!(dfa.matches(after_a).collect::<Vec<_>>(), [0]);
+            let after_ab = dfa.next(after_a, b'b').expect("room");
+            assert_eq!(dfa.matches(after_ab).collect::<Vec<_>>(), [1]);
+            let after_aa = dfa.next(after_a, b'a').expect("room");
+            assert_eq!(dfa.matches(after_aa).collect::<Vec<_>>(), [0]);
+            assert_eq!(walk(&dfa, b"ba"), Ok(vec![]));
+        }
+        check::<AtomicU16>();
+        check::<AtomicU32>();
+    }
+
+    /// A 16-bit cell holds the highest row with its match flag.
+    #[test]
+    fn a_narrow_cell_holds_the_last_row_flagged() {
+        let cell = AtomicU16::new(0);
+        let id = (AtomicU16::MATCH - 1) | AtomicU16::MATCH;
+        Cell::store(&cell, id, Ordering::Relaxed);
+        assert_eq!(Cell::load(&cell, Ordering::Relaxed), id);
+        assert!(LazyDfa::<AtomicU16>::is_match(id));
     }
 
     /// With no room for the states a text needs, the DFA says so rather
     /// than search wrongly; the states it has keep working.
     #[test]
     fn a_full_table_gives_up() {
-        let stride = dfa("abcdef", TABLE_CAPACITY).stride;
+        let stride = dfa::<AtomicU16>("abcdef", TABLE_CAPACITY).stride;
         // The unused row, the dead state, the start and one more.
-        let small = dfa("abcdef", 4 * stride * 4);
+        let small = dfa::<AtomicU16>("abcdef", 4 * stride * 2);
         assert_eq!(walk(&small, b"abcdef"), Err(Full));
         assert_eq!(small.next(small.start(None), b'a').map(|id| small.is_dead(id)), Ok(false));
-        assert_eq!(walk(&dfa("abcdef", TABLE_CAPACITY), b"abcdef"), Ok(vec![6]));
+        assert_eq!(walk(&dfa::<AtomicU16>("abcdef", TABLE_CAPACITY), b"abcdef"), Ok(vec![6]));
     }
 
     /// The start state depends on the byte before the start only through
     /// the anchors that look behind.
     #[test]
     fn starts_differ_only_where_an_anchor_looks_behind() {
-        let dfa = dfa(r"(?m)^x|\Ay", TABLE_CAPACITY);
+        let dfa = dfa::<AtomicU16>(r"(?m)^x|\Ay", TABLE_CAPACITY);
         assert_eq!(walk(&dfa, b"x"), Ok(vec![1]));
         assert_eq!(walk(&dfa, b"y"), Ok(vec![1]));
         let after = |b: u8, hay: &[u8]| {
             let id = dfa.next(dfa.start(Some(b)), hay[0]).expect("room");
-            LazyDfa::is_match(id)
+            LazyDfa::<AtomicU16>::is_match(id)
         };
         assert!(after(b'\n', b"x") && !after(b'\n', b"y"));
         assert!(!after(b'a', b"x") && !after(b'a', b"y"));

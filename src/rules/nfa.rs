@@ -108,8 +108,15 @@ impl Nfa {
     }
 
     /// The patterns of `parts` side by side, numbered in order.
-    pub(crate) fn merge<'a>(parts: impl IntoIterator<Item = &'a Nfa>) -> Nfa {
-        let mut nfa = Nfa::default();
+    pub(crate) fn merge<'a>(parts: impl IntoIterator<Item = &'a Nfa> + Clone) -> Nfa {
+        // Sized exactly: the merged NFAs are kept for the whole run.
+        let total = |len: fn(&Nfa) -> usize| parts.clone().into_iter().map(len).sum::<usize>();
+        let mut nfa = Nfa {
+            steps: Vec::with_capacity(total(|n| n.steps.len())),
+            edges: Vec::with_capacity(total(|n| n.edges.len())),
+            alternates: Vec::with_capacity(total(|n| n.alternates.len())),
+            starts: Vec::with_capacity(total(|n| n.starts.len())),
+        };
         for part in parts {
             let (base, edge_base, alt_base) =
                 (nfa.steps.len() as u32, nfa.edges.len() as u32, nfa.alternates.len() as u32);

@@ -52,16 +52,20 @@
 //! starts with `[^\n]+`) would make each walk run to the end of its line,
 //! and a scan cost the square of a line's length: a scan that takes more
 //! than [`WALK_BUDGET`] steps per byte stops, and that text is searched rule
-//! by rule. And the states of a DFA grow with the rules: when a rule set
-//! needs more states than a DFA's table holds, the DFA gives up, the scan
-//! fails, and the engine searches each rule on its own from then on (the
-//! plain algorithm the scan replaces, with the same results).
+//! by rule. And the states of a DFA grow with the rules: each lane starts
+//! with a DFA of 16-bit cells and moves to one of 32-bit cells when the
+//! first is full; when a rule set needs more states than that one holds,
+//! the scan fails and the engine searches each rule on its own from then on
+//! (the plain algorithm the scan replaces, with the same results).
 
 use aho_corasick::AhoCorasick;
 use rayon::prelude::*;
 use regex_automata::util::pool::{Pool, PoolGuard};
 
-use super::lazy_dfa::{self, LazyDfa};
+use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use super::lazy_dfa::{self, Cell, LazyDfa};
 use super::nfa::Nfa;
 use crate::article::Language;
 
@@ -143,7 +147,12 @@ struct Lane {
     /// can be empty (an empty match starts no word): with
     /// [`Starts::Counted`], the walks from inside words are left out.
     word_starts: bool,
-    dfa: LazyDfa,
+    /// The DFA of 16-bit cells, while its states fit...
+    narrow: LazyDfa<AtomicU16>,
+    narrow_full: AtomicBool,
+    /// ... and the one of 32-bit cells after, built when first needed.
+    wide: OnceLock<Result<LazyDfa<AtomicU32>, String>>,
+    nfa: Arc<Nfa>,
     /// The set-wide index of each of the DFA's patterns.
     patterns: Vec<usize>,
 }
@@ -178,14 +187,14 @@ pub(crate) struct ScanFailed;
 /// Why a scan stopped.
 enum Stop {
     /// A DFA is full: for good.
-    GaveUp,
+    Full,
     /// The walks took more than [`WALK_BUDGET`] steps a byte: this text only.
     OverBudget,
 }
 
 impl From<lazy_dfa::Full> for Stop {
     fn from(_: lazy_dfa::Full) -> Stop {
-        Stop::GaveUp
+        Stop::Full
     }
 }
 
@@ -194,6 +203,16 @@ impl Scanner {
     /// saying where pattern `i`'s matches count, and takes the automaton of
     /// the aliases (literal text, "standard" match kind).
     pub(crate) fn new(patterns: Vec<Nfa>, applies: &[Applies], gazetteer: AhoCorasick) -> Result<Scanner, String> {
+        Scanner::with_narrow_table(patterns, applies, gazetteer, usize::MAX)
+    }
+
+    /// [`Scanner::new`] with narrow tables of at most `narrow_bytes`.
+    fn with_narrow_table(
+        patterns: Vec<Nfa>,
+        applies: &[Applies],
+        gazetteer: AhoCorasick,
+        narrow_bytes: usize,
+    ) -> Result<Scanner, String> {
         // A pattern that may match the empty string goes with those whose
         // matches count anywhere.
         let word_start: Vec<bool> = (0..patterns.len())
@@ -214,8 +233,10 @@ impl Scanner {
         let lanes = groups
             .into_par_iter()
             .map(|(language, word_starts, ids)| {
-                let dfa = LazyDfa::new(Nfa::merge(ids.iter().map(|&i| &patterns[i])))?;
-                Ok(Lane { language, word_starts, dfa, patterns: ids })
+                let nfa = Arc::new(Nfa::merge(ids.iter().map(|&i| &patterns[i])));
+                let narrow = LazyDfa::new(Arc::clone(&nfa), narrow_bytes)?;
+                let (narrow_full, wide) = (AtomicBool::new(false), OnceLock::new());
+                Ok(Lane { language, word_starts, narrow, narrow_full, wide, nfa, patterns: ids })
             })
             .collect::<Result<Vec<Lane>, String>>()?;
         let count = patterns.len();
@@ -247,7 +268,7 @@ impl Scanner {
             if language.is_none_or(|l| l == lane.language) {
                 let word_starts = lane.word_starts && starts == Starts::Counted;
                 if let Err(stop) = self.walk_lane(li, text, word_starts, scratch) {
-                    scratch.gave_up = matches!(stop, Stop::GaveUp);
+                    scratch.gave_up = matches!(stop, Stop::Full);
                     return Err(ScanFailed);
                 }
             }
@@ -269,60 +290,88 @@ impl Scanner {
     /// those that start no word or start one (`word_starts`).
     fn walk_lane(&self, li: usize, text: &str, word_starts: bool, scratch: &mut Scratch) -> Result<(), Stop> {
         let lane = &self.lanes[li];
-        let (dfa, hay) = (&lane.dfa, text.as_bytes());
-        let budget = WALK_BUDGET * hay.len() + 1024;
-        let mut steps = 0;
-        let mut after_word = false;
-        for s in 0..hay.len() {
-            // A match starts on a character, not inside one.
-            if hay[s] & 0xC0 == 0x80 {
-                continue;
-            }
-            if word_starts {
-                // Inside a word the rules would drop every match: about
-                // three characters in four of a text.
-                let word = match hay[s] {
-                    b if b.is_ascii() => b.is_ascii_alphanumeric(),
-                    _ => text[s..].chars().next().is_some_and(is_word),
-                };
-                let inside = after_word && word;
-                after_word = word;
-                if inside {
-                    continue;
+        if !lane.narrow_full.load(Ordering::Relaxed) {
+            let found = scratch.matches.len();
+            match walk_dfa(&lane.narrow, &lane.patterns, text, word_starts, scratch) {
+                Err(Stop::Full) => {
+                    // This text again, and all after it, on the wide DFA.
+                    lane.narrow_full.store(true, Ordering::Relaxed);
+                    scratch.matches.truncate(found);
                 }
-            }
-            let start = dfa.start(s.checked_sub(1).map(|b| hay[b]));
-            steps += walk_from(dfa, hay, s, start, &mut |pattern, end| {
-                scratch.matches.push((lane.patterns[pattern], s, end));
-            })?;
-            if steps > budget {
-                return Err(Stop::OverBudget);
+                done => return done,
             }
         }
-        Ok(())
+        let wide = lane.wide.get_or_init(|| LazyDfa::new(Arc::clone(&lane.nfa), lazy_dfa::TABLE_CAPACITY));
+        match wide {
+            Ok(wide) => walk_dfa(wide, &lane.patterns, text, word_starts, scratch),
+            Err(_) => Err(Stop::Full),
+        }
     }
+}
+
+/// Walks `dfa` (whose pattern `i` is the set's `patterns[i]`) from every
+/// character of `text`, or only from those that start no word or start one
+/// (`word_starts`).
+fn walk_dfa<C: Cell>(
+    dfa: &LazyDfa<C>,
+    patterns: &[usize],
+    text: &str,
+    word_starts: bool,
+    scratch: &mut Scratch,
+) -> Result<(), Stop> {
+    let hay = text.as_bytes();
+    let budget = WALK_BUDGET * hay.len() + 1024;
+    let mut steps = 0;
+    let mut after_word = false;
+    for s in 0..hay.len() {
+        // A match starts on a character, not inside one.
+        if hay[s] & 0xC0 == 0x80 {
+            continue;
+        }
+        if word_starts {
+            // Inside a word the rules would drop every match: about
+            // three characters in four of a text.
+            let word = match hay[s] {
+                b if b.is_ascii() => b.is_ascii_alphanumeric(),
+                _ => text[s..].chars().next().is_some_and(is_word),
+            };
+            let inside = after_word && word;
+            after_word = word;
+            if inside {
+                continue;
+            }
+        }
+        let start = dfa.start(s.checked_sub(1).map(|b| hay[b]));
+        steps += walk_from(dfa, hay, s, start, &mut |pattern, end| {
+            scratch.matches.push((patterns[pattern], s, end));
+        })?;
+        if steps > budget {
+            return Err(Stop::OverBudget);
+        }
+    }
+    Ok(())
 }
 
 /// Walks `dfa` from `start`, its start state at `hay[s]`, until no pattern
 /// can go on, calling `found(pattern, end)` for each match (pattern
 /// numbered within the DFA). Returns the number of steps taken.
 #[inline]
-fn walk_from(
-    dfa: &LazyDfa,
+fn walk_from<C: Cell>(
+    dfa: &LazyDfa<C>,
     hay: &[u8],
     s: usize,
     start: lazy_dfa::StateId,
     found: &mut impl FnMut(usize, usize),
 ) -> Result<usize, Stop> {
     let mut id = start;
-    if LazyDfa::is_match(id) {
+    if LazyDfa::<C>::is_match(id) {
         dfa.matches(id).for_each(|p| found(p, s));
     }
     let mut at = s;
     while at < hay.len() {
         id = dfa.next(id, hay[at])?;
         at += 1;
-        if LazyDfa::is_match(id) {
+        if LazyDfa::<C>::is_match(id) {
             dfa.matches(id).for_each(|p| found(p, at));
         } else if dfa.is_dead(id) {
             break;
@@ -459,14 +508,18 @@ mod tests {
     proptest! {
         /// Threads that scan at once share the DFAs' states, and find what
         /// each finds alone: whichever thread builds a state, the others
-        /// read it whole.
+        /// read it whole; a scan that fills a narrow table starts again on
+        /// the wide one.
         #[test]
         fn threads_sharing_the_states_find_the_same(texts in prop::collection::vec(prop::collection::vec(prop::sample::select(vec![
             "20 killed", "at least 3 dead", "Foreign Minister Lavrov", "ngày 21/10", "\nngày 1/2", "2020", "é", " ", "x", "(12)",
         ]), 0..12).prop_map(|parts| parts.concat()), 1..16)) {
             let all: Vec<Applies> = (0..PATTERNS.len()).map(applies).collect();
             let expected: Vec<_> = texts.iter().map(|hay| one_by_one(&PATTERNS, hay, |i, s| reported(hay, i, s, Starts::Counted))).collect();
-            let scanner = Scanner::new(test_patterns(), &all, no_aliases()).expect("the test patterns compile");
+            // Also with narrow tables so small that the threads fill them
+            // and move to the wide ones while others still walk them.
+            for narrow_bytes in [usize::MAX, 2_000] {
+            let scanner = Scanner::with_narrow_table(test_patterns(), &all, no_aliases(), narrow_bytes).expect("the test patterns compile");
             let found: Vec<_> = std::thread::scope(|scope| {
                 let threads: Vec<_> = (0..4)
                     .map(|t| {
@@ -488,9 +541,26 @@ mod tests {
                 threads.into_iter().map(|t| t.join().expect("the thread ends")).collect()
             });
             for per_thread in found {
-                prop_assert_eq!(&per_thread, &expected);
+                prop_assert_eq!(&per_thread, &expected, "narrow tables of {} bytes", narrow_bytes);
+            }
             }
         }
+    }
+
+    /// A rule set that needs more states than a narrow table holds moves
+    /// to a wide one, for the text that filled it and all after.
+    #[test]
+    fn a_full_narrow_table_moves_the_scan_to_a_wide_one() {
+        let hay = "Foreign Minister Lavrov: at least 20 killed, ngày 21/10 (12) 2020";
+        let anywhere = [Applies { language: None, word_start: false }; PATTERNS.len()];
+        let scanner =
+            Scanner::with_narrow_table(test_patterns(), &anywhere, no_aliases(), 2_000).expect("the patterns compile");
+        let mut scratch = scanner.scratch();
+        scanner.scan(hay, None, Starts::All, &mut scratch).expect("the scan completes");
+        assert!(scanner.lanes.iter().all(|lane| lane.narrow_full.load(Ordering::Relaxed)));
+        assert_eq!(scratch.matches, one_by_one(&PATTERNS, hay, |_, _| true));
+        scanner.scan(hay, None, Starts::All, &mut scratch).expect("the scan completes");
+        assert_eq!(scratch.matches, one_by_one(&PATTERNS, hay, |_, _| true));
     }
 
     /// Look-arounds the DFA cannot decide (any but the anchors that look
