@@ -13,13 +13,14 @@
 //! The table is allocated zeroed at its full capacity once: the operating
 //! system maps its pages only as states are written to them, so it holds
 //! the memory of the states built, and states never move (readers need no
-//! lock against the table growing). Its cells are 16 bits wide (see
-//! [`Cell`]), half the memory of 32, which holds 32,767 states: the bundled
-//! rules' DFAs build 7,700 and 4,900 over the scale corpus, the benches'
-//! set ten times larger 12,500. A rule set that needs more fills the table,
-//! and the scanner moves to a DFA of 32-bit cells ([`TABLE_CAPACITY`]); when
-//! that one is full too, the scanner gives up and the caller searches
-//! another way.
+//! lock against the table growing); a system that will not reserve that
+//! much address space gets a smaller table. Its cells are 16 bits wide (see
+//! [`Cell`]), half the memory of 32-bit ones, enough to number 32,767
+//! states: the bundled rules' DFAs build 7,700 and 4,900 over the scale
+//! corpus, the benches' set ten times larger 12,500. A rule set that needs
+//! more fills the table, and the scanner moves to a DFA of 32-bit cells
+//! ([`TABLE_CAPACITY`]); when that one is full too, the scanner gives up and
+//! the caller searches another way.
 //!
 //! What it matches: every match (regex-automata's "all" match kind) of each
 //! pattern from the position a walk starts at (anchored). Look-arounds are
@@ -37,7 +38,7 @@ use regex_automata::util::look::Look;
 use super::nfa::{Nfa, Step};
 
 /// Bytes of transition table a DFA of 32-bit cells may fill (it takes only
-/// what it fills): 140,000 states of 119 classes.
+/// what it fills): about 140,000 states of 118 classes.
 pub(crate) const TABLE_CAPACITY: usize = 64 << 20;
 
 /// The smallest table tried when the system refuses a larger one.

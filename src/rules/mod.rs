@@ -119,9 +119,9 @@ pub(crate) enum Matcher {
 ///
 /// The syntax tree is parsed once, when the rule is checked, and both are
 /// made from it. The scanner's NFA is handed over, not kept: the scanner
-/// keeps its own copy, merged with the other patterns'. The
-/// regex is a `regex_automata` one so that the engine can ask for the match
-/// that starts exactly where the scanner says one may (an anchored search),
+/// keeps its own copy, merged with the other patterns'. The regex is a
+/// `regex_automata` one so that the engine can ask for the match that
+/// starts exactly where the scanner says one may (an anchored search),
 /// instead of searching on and then back for its start.
 #[derive(Clone)]
 pub(crate) struct Pattern {

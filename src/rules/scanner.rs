@@ -21,10 +21,10 @@
 //! combinations apart, and finding where their matches start took a reverse
 //! DFA of 6 MB more and a walk back over every match. From one offset, the
 //! partial matches alive are those of one stretch of text: the two anchored
-//! DFAs take 6 MB over the scale corpus, shared by all threads, and the
-//! starts come for free. The walks cost
-//! about three DFA steps per byte of text, against one per DFA and byte
-//! unanchored (six or seven DFAs a text), plus the walks back.
+//! DFAs take 3 MB of table over the scale corpus, shared by all threads,
+//! and the starts come for free. The walks cost about three DFA steps per
+//! byte of text, against one per DFA and byte unanchored (six or seven DFAs
+//! a text), plus the walks back.
 //!
 //! Walks from inside a word are left out where they cannot count: a rule
 //! whose matches must start on a word boundary (the default) drops every

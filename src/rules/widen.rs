@@ -10,13 +10,14 @@
 //!
 //! What costs is memory. The scanner's lazy DFAs build their states as the
 //! text needs them, and each state holds one transition per byte class of
-//! its automaton. The rules' letter classes (`{upper}`,
-//! `{lower}`: Latin letters with diacritics, one case only) alternate case
-//! codepoint by codepoint through Latin Extended-A and the Vietnamese block,
-//! so their UTF-8 automata split the continuation bytes into dozens of
-//! classes; every state then had more than 128 transitions, rounded up to
-//! 256 by the DFAs of the time. [`widen`] replaces the non-ASCII part of every class and literal by
-//! whole runs of the 64 codepoints that share all but their last UTF-8 byte.
+//! its automaton. The rules' letter classes (`{upper}`, `{lower}`: Latin
+//! letters with diacritics, one case only) alternate case codepoint by
+//! codepoint through Latin Extended-A and the Vietnamese block, so their
+//! UTF-8 automata split the continuation bytes into dozens of classes;
+//! every state then had more than 128 transitions, rounded up to 256 by the
+//! DFAs of the time. [`widen`] replaces the non-ASCII part of every class
+//! and literal by whole runs of the 64 codepoints that share all but their
+//! last UTF-8 byte.
 //! ASCII, where English text and the rules' words live, stays exact. Over the
 //! scale corpus the automata fell from about 160 byte classes to about 100
 //! and their states to half the memory, and no fact changed.
