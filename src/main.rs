@@ -104,8 +104,8 @@ impl<E: miette::Diagnostic + Send + Sync + 'static> From<E> for Failure {
 /// Has glibc's allocator give large freed buffers back to the system.
 ///
 /// Why: a run's memory is mostly a few large buffers (the DFAs' transition
-/// tables, the batches of a stream) and the load's short-lived syntax
-/// trees. glibc serves a large buffer with a mapping of its own, returned
+/// tables, reserved zeroed and written as states are built; the batches of
+/// a stream) and the load's short-lived syntax trees. glibc serves a large buffer with a mapping of its own, returned
 /// when freed, until the first such free; it then raises that threshold and
 /// serves the next ones from its heaps, which keep what is freed. Fixed
 /// thresholds keep returning them: over the 50 MB scale corpus, `extract

@@ -14,7 +14,10 @@
 //! system maps its pages only as states are written to them, so it holds
 //! the memory of the states built, and states never move (readers need no
 //! lock against the table growing); a system that will not reserve that
-//! much address space gets a smaller table. Its cells are 16 bits wide (see
+//! much address space gets a smaller table. (This needs the allocator to
+//! map a large zeroed block on its own, as glibc does above its mmap
+//! threshold, which the command line fixes at 128 KB; served from a heap,
+//! the block would be cleared, and so held, in full.) Its cells are 16 bits wide (see
 //! [`Cell`]), half the memory of 32-bit ones, enough to number 32,767
 //! states: the bundled rules' DFAs build 7,700 and 4,900 over the scale
 //! corpus, the benches' set ten times larger 12,500. A rule set that needs
